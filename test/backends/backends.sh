@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Installs, starts and stops the real backends Tailwise exports to, as processes on 127.0.0.1:
+# Jaeger v2 (traces), Prometheus (metrics) and Loki 3 (logs).
+#
+#   backends.sh install    build/install the binaries into $BACKENDS_DIR (idempotent, cached)
+#   backends.sh up         install, start all three on a block of free loopback ports, wait for readiness
+#   backends.sh down       stop what `up` started (by PID), with a bounded wait
+#   backends.sh env        print the endpoint variables of the running set
+#
+# Environment:
+#   BACKENDS_DIR  cache of built binaries (default: <repo>/.cache/backends)
+#   BACKENDS_RUN  pids, logs and data of one run (default: $BACKENDS_DIR/run)
+#   PORT_BASE     first port of the block of 40 ports used (default: 47100)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+BACKENDS_DIR=${BACKENDS_DIR:-$repo/.cache/backends}
+BACKENDS_RUN=${BACKENDS_RUN:-$BACKENDS_DIR/run}
+PORT_BASE=${PORT_BASE:-47100}
+bin=$BACKENDS_DIR/bin
+
+# The port block. Collector ports are part of it so that one PORT_BASE moves everything.
+export LOKI_HTTP_PORT=$((PORT_BASE + 0)) LOKI_GRPC_PORT=$((PORT_BASE + 1))
+export JAEGER_OTLP_GRPC_PORT=$((PORT_BASE + 10)) JAEGER_OTLP_HTTP_PORT=$((PORT_BASE + 11))
+export JAEGER_QUERY_PORT=$((PORT_BASE + 12)) JAEGER_QUERY_GRPC_PORT=$((PORT_BASE + 13))
+export JAEGER_HEALTH_PORT=$((PORT_BASE + 14))
+export PROMETHEUS_PORT=$((PORT_BASE + 20))
+export COLLECTOR_PROMETHEUS_PORT=$((PORT_BASE + 32))
+
+log() { echo "backends: $*" >&2; }
+
+stamp_of() { cat "$here/$1/go.mod" "$here/$1/go.sum" | sha256sum | cut -c1-16; }
+
+# build_go NAME PACKAGE: builds a backend from its wrapper module unless the cached binary
+# was built from the same go.mod/go.sum.
+build_go() {
+  local name=$1 pkg=$2 want
+  want=$(stamp_of "$name")
+  if [[ -x $bin/$name && "$(cat "$bin/$name.stamp" 2>/dev/null)" == "$want" ]]; then
+    return 0
+  fi
+  log "building $name ($pkg); a cold build takes a few minutes"
+  mkdir -p "$bin"
+  local t0=$SECONDS
+  (cd "$here/$name" && go build -trimpath -ldflags='-s -w' -o "$bin/$name.tmp" "$pkg")
+  mv "$bin/$name.tmp" "$bin/$name"
+  echo "$want" >"$bin/$name.stamp"
+  log "built $name in $((SECONDS - t0)) s"
+}
+
+prometheus_bin() {
+  if [[ -x $bin/prometheus ]]; then echo "$bin/prometheus"; return; fi
+  command -v prometheus || true
+}
+
+install_prometheus() {
+  [[ -n "$(prometheus_bin)" ]] && return 0
+  log "installing Debian's prometheus package"
+  local sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo=sudo
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  # The package may start its own service on :9090; it is not ours and not used.
+  [[ -n "$(prometheus_bin)" ]] || { log "prometheus is still missing after apt-get install"; exit 1; }
+}
+
+cmd_install() {
+  build_go jaeger github.com/jaegertracing/jaeger/cmd/jaeger
+  build_go loki github.com/grafana/loki/v3/cmd/loki
+  install_prometheus
+}
+
+port_free() {
+  python3 - "$1" <<'EOF'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+EOF
+}
+
+http_get() { # url: prints the body of a 2xx answer, fails otherwise (python3 is always there; curl may not be)
+  python3 -c 'import sys, urllib.request
+try:
+    print(urllib.request.urlopen(sys.argv[1], timeout=2).read().decode(errors="replace"))
+except Exception:
+    sys.exit(1)' "$1" 2>/dev/null
+}
+
+start() { # name cmd...
+  local name=$1; shift
+  nohup "$@" >"$BACKENDS_RUN/$name.log" 2>&1 &
+  echo $! >"$BACKENDS_RUN/$name.pid"
+}
+
+wait_ready() { # name url seconds [body-substring]
+  local name=$1 url=$2 deadline=$((SECONDS + $3)) want=${4:-} body
+  while ((SECONDS < deadline)); do
+    if body=$(http_get "$url") && [[ -z $want || $body == *"$want"* ]]; then
+      log "$name ready ($url)"
+      return 0
+    fi
+    if ! kill -0 "$(cat "$BACKENDS_RUN/$name.pid")" 2>/dev/null; then
+      log "$name exited; last lines of $BACKENDS_RUN/$name.log:"; tail -20 "$BACKENDS_RUN/$name.log" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  log "$name not ready after $3 s; last lines of $BACKENDS_RUN/$name.log:"; tail -20 "$BACKENDS_RUN/$name.log" >&2
+  return 1
+}
+
+cmd_env() {
+  cat <<EOF
+export JAEGER_OTLP_ENDPOINT=127.0.0.1:$JAEGER_OTLP_GRPC_PORT
+export JAEGER_QUERY_URL=http://127.0.0.1:$JAEGER_QUERY_PORT
+export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT
+export PROMETHEUS_REMOTE_WRITE_URL=http://127.0.0.1:$PROMETHEUS_PORT/api/v1/write
+export LOKI_URL=http://127.0.0.1:$LOKI_HTTP_PORT
+export LOKI_OTLP_URL=http://127.0.0.1:$LOKI_HTTP_PORT/otlp
+export TAILWISE_PROMETHEUS_ENDPOINT=127.0.0.1:$COLLECTOR_PROMETHEUS_PORT
+EOF
+}
+
+cmd_up() {
+  cmd_install
+  local p busy=()
+  for p in $LOKI_HTTP_PORT $LOKI_GRPC_PORT $JAEGER_OTLP_GRPC_PORT $JAEGER_OTLP_HTTP_PORT \
+    $JAEGER_QUERY_PORT $JAEGER_QUERY_GRPC_PORT $JAEGER_HEALTH_PORT $PROMETHEUS_PORT; do
+    port_free "$p" || busy+=("$p")
+  done
+  if ((${#busy[@]})); then
+    log "ports in use on 127.0.0.1: ${busy[*]}; stop what holds them or set PORT_BASE to another free block"
+    exit 1
+  fi
+  mkdir -p "$BACKENDS_RUN"/{loki,prometheus}
+  sed "s/@COLLECTOR_PROMETHEUS_PORT@/$COLLECTOR_PROMETHEUS_PORT/" "$here/prometheus/prometheus.yml.tmpl" \
+    >"$BACKENDS_RUN/prometheus.yml"
+
+  start jaeger "$bin/jaeger" --config "$here/jaeger/config.yaml"
+  start prometheus "$(prometheus_bin)" --config.file="$BACKENDS_RUN/prometheus.yml" \
+    --storage.tsdb.path="$BACKENDS_RUN/prometheus" --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
+    --web.enable-remote-write-receiver --enable-feature=exemplar-storage
+  LOKI_DATA=$BACKENDS_RUN/loki start loki "$bin/loki" -config.file="$here/loki/config.yaml" -config.expand-env=true
+
+  wait_ready jaeger "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" 60 '"healthy":true' &&
+    wait_ready prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" 60 &&
+    wait_ready loki "http://127.0.0.1:$LOKI_HTTP_PORT/ready" 90 ready || { cmd_down; exit 1; }
+  cmd_env >"$BACKENDS_RUN/env"
+  log "all up; endpoints in $BACKENDS_RUN/env"
+}
+
+cmd_down() {
+  local f pid
+  for f in "$BACKENDS_RUN"/*.pid; do
+    [[ -e $f ]] || continue
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$f"
+  done
+  log "stopped"
+}
+
+case ${1:-} in
+install) cmd_install ;;
+up) cmd_up ;;
+down) cmd_down ;;
+env) cmd_env ;;
+*) echo "usage: $0 install|up|down|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,85 @@
+# Tailwise: build, run and test the gateway collector distribution.
+SHELL        := /bin/bash
+GO           ?= go
+TOOLS_BIN    := $(CURDIR)/.tools/bin
+OCB          := $(TOOLS_BIN)/builder
+MDATAGEN     := $(TOOLS_BIN)/mdatagen
+BACKENDS_DIR ?= $(CURDIR)/.cache/backends
+export BACKENDS_DIR
+FUZZTIME     ?= 10s
+GOLANGCI_LINT_VERSION := v2.6.2
+
+.PHONY: all build generate run test unit e2e bench fuzz lint backends-install backends-up backends-down clean
+
+all: build
+
+# ocb and mdatagen, pinned in internal/tools/go.mod at the release of the components.
+$(TOOLS_BIN)/%: internal/tools/go.mod
+	cd internal/tools && $(GO) build -o $@ $$($(GO) list -f '{{.ImportPath}}' tool | grep '/$*$$')
+
+## generate: regenerate components' internal/metadata (mdatagen) and the collector main (ocb)
+generate: $(OCB) $(MDATAGEN)
+	PATH=$(TOOLS_BIN):$$PATH $(GO) generate ./...
+	$(OCB) --config builder-config.yaml --skip-compilation
+
+cmd/tailwise/components.go: builder-config.yaml | $(OCB)
+	$(OCB) --config builder-config.yaml --skip-compilation
+
+## build: bin/tailwise, the collector
+build: cmd/tailwise/components.go
+	cd cmd/tailwise && $(GO) build -trimpath -o $(CURDIR)/bin/tailwise .
+
+## run: the demo gateway on configs/demo.yaml (no external service needed)
+DEMO_PORTS := 4317 4318 8888 8889 13133
+run: build
+	@for p in $(DEMO_PORTS); do \
+	  if (exec 3<>/dev/tcp/127.0.0.1/$$p) 2>/dev/null; then \
+	    echo "port 127.0.0.1:$$p is in use; the demo needs $(DEMO_PORTS)"; exit 1; fi; done
+	@mkdir -p .cache/demo
+	@echo "Tailwise demo (configs/demo.yaml); Ctrl-C stops it."
+	@echo "  send OTLP to          127.0.0.1:4317 (gRPC) or http://127.0.0.1:4318 (HTTP)"
+	@echo "  data written to       .cache/demo/{traces,metrics,logs}.jsonl"
+	@echo "  RED metrics+exemplars http://127.0.0.1:8889/metrics"
+	@echo "  collector's metrics   http://127.0.0.1:8888/metrics"
+	TAILWISE_DEMO_DIR=$(CURDIR)/.cache/demo ./bin/tailwise --config configs/demo.yaml
+
+## test: lint, unit tests, then end-to-end tests against real Jaeger, Prometheus and Loki
+test: lint unit e2e
+
+unit:
+	$(GO) test -count=1 -timeout 20m ./...
+
+e2e: build backends-install
+	$(GO) test -tags e2e -count=1 -timeout 30m -v ./test/e2e/...
+
+## bench: Go benchmarks of our components (compare runs with benchstat)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee .cache/bench.txt
+
+## fuzz: every fuzz target for $(FUZZTIME) each
+fuzz:
+	@bash test/fuzz.sh $(FUZZTIME)
+
+## lint: gofmt, go vet, and golangci-lint when it installs from the module proxy
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^cmd/tailwise/')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./test/...
+	@if [ -x $(TOOLS_BIN)/golangci-lint ] || GOBIN=$(TOOLS_BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) 2>/dev/null; then \
+	  $(TOOLS_BIN)/golangci-lint run ./...; \
+	else echo "golangci-lint $(GOLANGCI_LINT_VERSION) is not installable here; gofmt and go vet passed"; fi
+
+backends-install:
+	bash test/backends/backends.sh install
+
+## backends-up: start Jaeger, Prometheus and Loki on loopback (ports from PORT_BASE, default 47100)
+backends-up:
+	bash test/backends/backends.sh up
+	@bash test/backends/backends.sh env
+
+backends-down:
+	bash test/backends/backends.sh down
+
+clean:
+	rm -rf bin .cache/demo

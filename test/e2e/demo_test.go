@@ -1,0 +1,101 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tailwise/tailwise/test/harness"
+)
+
+// TestDemoConfigRuns checks what `make run` promises: configs/demo.yaml starts with no external
+// service, accepts OTLP on localhost, writes the data to its files and serves RED metrics with
+// exemplars in OpenMetrics.
+func TestDemoConfigRuns(t *testing.T) {
+	dir := t.TempDir()
+	harness.StartCollector(t, filepath.Join(harness.RepoRoot(), "configs", "demo.yaml"), "127.0.0.1:13133",
+		map[string]string{"TAILWISE_DEMO_DIR": dir},
+		"127.0.0.1:4317", "127.0.0.1:4318", "127.0.0.1:8888", "127.0.0.1:8889")
+
+	client, err := harness.DialOTLP("127.0.0.1:4317", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+	service := "demo-" + randomHex(3)
+	start := time.Now()
+	td, ids := makeTraces(service, 5, start)
+	if err := client.SendTraces(td); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.SendLogs(makeLog(service, ids[0], "demo log line", start)); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, c := range []struct{ file, want string }{
+		{"traces.jsonl", ids[len(ids)-1]},
+		{"logs.jsonl", "demo log line"},
+		{"metrics.jsonl", service},
+	} {
+		err := harness.Eventually(30*time.Second, 200*time.Millisecond, func() error {
+			b, err := os.ReadFile(filepath.Join(dir, c.file))
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(string(b), c.want) {
+				return fmt.Errorf("%s does not contain %q yet", c.file, c.want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}
+
+	err = harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
+		body, err := scrapeOpenMetrics("http://127.0.0.1:8889/metrics")
+		if err != nil {
+			return err
+		}
+		for _, line := range strings.Split(body, "\n") {
+			if strings.HasPrefix(line, "traces_span_metrics_duration_milliseconds_bucket{") &&
+				strings.Contains(line, service) && strings.Contains(line, `# {trace_id="`) {
+				for _, id := range ids {
+					if strings.Contains(line, id) {
+						return nil
+					}
+				}
+				return fmt.Errorf("exemplar of an unknown trace: %s", line)
+			}
+		}
+		return fmt.Errorf("no duration bucket with an exemplar for %s yet", service)
+	})
+	if err != nil {
+		t.Error(err)
+	}
+}
+
+func scrapeOpenMetrics(url string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "application/openmetrics-text; version=1.0.0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), err
+}

@@ -1,0 +1,244 @@
+//go:build e2e
+
+// Package e2e runs the built collector against real Jaeger, Prometheus and Loki on loopback and
+// asserts through each backend's own query API.
+package e2e
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/tailwise/tailwise/test/harness"
+)
+
+const spansPerTrace = 4
+
+func TestGatewayDeliversToRealBackends(t *testing.T) {
+	be := harness.StartBackends(t)
+	token := randomHex(16)
+	col := harness.StartGateway(t, be, token)
+
+	client, err := harness.DialOTLP(col.OTLPGRPC, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+
+	service := "e2e-shop-" + randomHex(3)
+	start := time.Now()
+	td, traceIDs := makeTraces(service, 20, start)
+
+	t.Run("refuses requests without a valid token", func(t *testing.T) {
+		for _, tok := range []string{"", "not-" + token} {
+			anon, err := harness.DialOTLP(col.OTLPGRPC, tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = anon.SendTraces(td)
+			anon.Close()
+			if status.Code(err) != codes.Unauthenticated {
+				t.Errorf("token %q: got %v, want Unauthenticated", tok, err)
+			}
+		}
+	})
+
+	if err := client.SendTraces(td); err != nil {
+		t.Fatalf("send traces: %v", err)
+	}
+	if err := client.SendMetrics(makeOrdersMetric(service, 42, start)); err != nil {
+		t.Fatalf("send metrics: %v", err)
+	}
+	logTraceID := traceIDs[3]
+	if err := client.SendLogs(makeLog(service, logTraceID, "order placed", start)); err != nil {
+		t.Fatalf("send logs: %v", err)
+	}
+
+	t.Run("jaeger has every trace with all its spans", func(t *testing.T) {
+		for _, id := range traceIDs {
+			err := harness.Eventually(60*time.Second, 500*time.Millisecond, func() error {
+				n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
+				if err != nil {
+					return err
+				}
+				if n != spansPerTrace {
+					return fmt.Errorf("trace %s has %d spans in Jaeger, want %d", id, n, spansPerTrace)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
+	t.Run("prometheus has the pushed metric and the span metrics", func(t *testing.T) {
+		for _, c := range []struct{ query string }{
+			{fmt.Sprintf(`e2e_orders_total{job=%q}`, service)},
+			// remote write
+			{fmt.Sprintf(`sum(traces_span_metrics_calls_total{service_name=%q, job=%q})`, service, service)},
+			// scrape of the collector's OpenMetrics endpoint
+			{fmt.Sprintf(`sum(traces_span_metrics_calls_total{service_name=%q, job="tailwise"})`, service)},
+		} {
+			want := float64(len(traceIDs) * spansPerTrace)
+			if c.query[:3] == "e2e" {
+				want = 42
+			}
+			err := harness.Eventually(60*time.Second, time.Second, func() error {
+				res, err := harness.PromQuery(be.PrometheusURL, c.query)
+				if err != nil {
+					return err
+				}
+				if len(res) != 1 || res[0].Value != want {
+					return fmt.Errorf("%s = %v, want one sample of %v", c.query, res, want)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			t.Logf("%s: after %v", c.query, time.Since(start).Round(time.Second))
+		}
+	})
+
+	t.Run("prometheus exemplars point to traces in jaeger", func(t *testing.T) {
+		query := fmt.Sprintf(`traces_span_metrics_duration_milliseconds_bucket{service_name=%q}`, service)
+		var exemplars []harness.PromExemplar
+		err := harness.Eventually(60*time.Second, time.Second, func() error {
+			var err error
+			exemplars, err = harness.PromExemplars(be.PrometheusURL, query, start.Add(-time.Minute), time.Now())
+			if err == nil && len(exemplars) == 0 {
+				err = fmt.Errorf("no exemplars for %s yet", query)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ex := range exemplars {
+			id := ex.Labels["trace_id"]
+			if !slices.Contains(traceIDs, id) {
+				t.Errorf("exemplar trace_id %q is not one of the sent traces", id)
+				continue
+			}
+			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
+			if err != nil || n == 0 {
+				t.Errorf("exemplar trace %s does not resolve in Jaeger: %d spans, %v", id, n, err)
+			}
+		}
+		t.Logf("%d exemplars, all resolving in Jaeger", len(exemplars))
+	})
+
+	t.Run("loki has the log line with its trace_id as structured metadata", func(t *testing.T) {
+		query := fmt.Sprintf(`{service_name=%q} | trace_id=%q`, service, logTraceID)
+		err := harness.Eventually(60*time.Second, time.Second, func() error {
+			entries, err := harness.LokiQueryRange(be.LokiURL, query, start.Add(-time.Minute), time.Now().Add(time.Minute), "")
+			if err != nil {
+				return err
+			}
+			if len(entries) != 1 {
+				return fmt.Errorf("%s returned %d lines, want 1", query, len(entries))
+			}
+			e := entries[0]
+			if e.Line != "order placed" || e.StructuredMetadata["trace_id"] != logTraceID {
+				return fmt.Errorf("unexpected entry %+v", e)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// makeTraces builds n traces of spansPerTrace spans (a server root and client children) for the
+// service; every fifth trace has an ERROR child. It returns the traces and their hex ids.
+func makeTraces(service string, n int, start time.Time) (ptrace.Traces, []string) {
+	td := ptrace.NewTraces()
+	rs := td.ResourceSpans().AppendEmpty()
+	rs.Resource().Attributes().PutStr("service.name", service)
+	spans := rs.ScopeSpans().AppendEmpty().Spans()
+	ids := make([]string, 0, n)
+	for i := range n {
+		tid := pcommon.TraceID(randomBytes16())
+		ids = append(ids, hex.EncodeToString(tid[:]))
+		t0 := start.Add(time.Duration(i) * time.Millisecond)
+		var rootID pcommon.SpanID
+		for s := range spansPerTrace {
+			sp := spans.AppendEmpty()
+			sp.SetTraceID(tid)
+			sid := pcommon.SpanID(randomBytes8())
+			sp.SetSpanID(sid)
+			dur := time.Duration(20+i) * time.Millisecond
+			if s == 0 {
+				rootID = sid
+				sp.SetName("GET /checkout")
+				sp.SetKind(ptrace.SpanKindServer)
+				dur *= 3
+			} else {
+				sp.SetParentSpanID(rootID)
+				sp.SetName(fmt.Sprintf("call-%d", s))
+				sp.SetKind(ptrace.SpanKindClient)
+			}
+			if i%5 == 0 && s == 2 {
+				sp.Status().SetCode(ptrace.StatusCodeError)
+			}
+			sp.SetStartTimestamp(pcommon.NewTimestampFromTime(t0))
+			sp.SetEndTimestamp(pcommon.NewTimestampFromTime(t0.Add(dur)))
+		}
+	}
+	return td, ids
+}
+
+func makeOrdersMetric(service string, value int64, start time.Time) pmetric.Metrics {
+	md := pmetric.NewMetrics()
+	rm := md.ResourceMetrics().AppendEmpty()
+	rm.Resource().Attributes().PutStr("service.name", service)
+	m := rm.ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+	m.SetName("e2e.orders")
+	sum := m.SetEmptySum()
+	sum.SetIsMonotonic(true)
+	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	dp := sum.DataPoints().AppendEmpty()
+	dp.SetStartTimestamp(pcommon.NewTimestampFromTime(start.Add(-time.Minute)))
+	dp.SetTimestamp(pcommon.NewTimestampFromTime(start))
+	dp.SetIntValue(value)
+	return md
+}
+
+func makeLog(service, traceID, body string, at time.Time) plog.Logs {
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", service)
+	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.SetTimestamp(pcommon.NewTimestampFromTime(at))
+	lr.SetSeverityNumber(plog.SeverityNumberInfo)
+	lr.SetSeverityText("INFO")
+	lr.Body().SetStr(body)
+	var tid pcommon.TraceID
+	if _, err := hex.Decode(tid[:], []byte(traceID)); err != nil {
+		panic(err)
+	}
+	lr.SetTraceID(tid)
+	lr.SetSpanID(pcommon.SpanID(randomBytes8()))
+	return ld
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func randomBytes16() (b [16]byte) { _, _ = rand.Read(b[:]); return }
+func randomBytes8() (b [8]byte)   { _, _ = rand.Read(b[:]); return }

@@ -1,0 +1,275 @@
+// Package harness starts the real backends (Jaeger, Prometheus, Loki) and the built Tailwise
+// collector as loopback processes for end-to-end tests and benchmarks, and stops them when the
+// test ends. Every wait is bounded.
+package harness
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// DefaultPortBase is the first port of the loopback block the backends and the collector use.
+// PORT_BASE in the environment moves the whole block.
+const DefaultPortBase = 47100
+
+// Port offsets inside the block; test/backends/backends.sh uses the same ones for the backends.
+const (
+	offLokiHTTP          = 0
+	offJaegerOTLPGRPC    = 10
+	offJaegerQuery       = 12
+	offPrometheus        = 20
+	offCollectorGRPC     = 30
+	offCollectorHTTP     = 31
+	offCollectorPromExp  = 32
+	offCollectorHealth   = 33
+	offCollectorSelfMets = 34
+)
+
+// RepoRoot returns the root of the Tailwise source tree.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// PortBase returns the block's first port.
+func PortBase() int {
+	if s := os.Getenv("PORT_BASE"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil {
+			return n
+		}
+	}
+	return DefaultPortBase
+}
+
+// Backends are the running Jaeger, Prometheus and Loki of one test.
+type Backends struct {
+	JaegerOTLP               string // host:port of Jaeger's OTLP/gRPC receiver
+	JaegerQueryURL           string
+	PrometheusURL            string
+	PrometheusRemoteWriteURL string
+	LokiURL                  string
+	LokiOTLPURL              string
+}
+
+// StartBackends starts the three backends through test/backends/backends.sh and stops them when
+// the test ends.
+func StartBackends(t testing.TB) *Backends {
+	t.Helper()
+	runDir := t.TempDir()
+	script := filepath.Join(RepoRoot(), "test", "backends", "backends.sh")
+	env := append(os.Environ(), "BACKENDS_RUN="+runDir, "PORT_BASE="+strconv.Itoa(PortBase()))
+	up := exec.Command("bash", script, "up")
+	up.Env = env
+	out, err := up.CombinedOutput()
+	if err != nil {
+		t.Fatalf("backends.sh up: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		down := exec.Command("bash", script, "down")
+		down.Env = env
+		if out, err := down.CombinedOutput(); err != nil {
+			t.Errorf("backends.sh down: %v\n%s", err, out)
+		}
+	})
+	b := PortBase()
+	return &Backends{
+		JaegerOTLP:               loopback(b + offJaegerOTLPGRPC),
+		JaegerQueryURL:           "http://" + loopback(b+offJaegerQuery),
+		PrometheusURL:            "http://" + loopback(b+offPrometheus),
+		PrometheusRemoteWriteURL: "http://" + loopback(b+offPrometheus) + "/api/v1/write",
+		LokiURL:                  "http://" + loopback(b+offLokiHTTP),
+		LokiOTLPURL:              "http://" + loopback(b+offLokiHTTP) + "/otlp",
+	}
+}
+
+// Collector is a running bin/tailwise process.
+type Collector struct {
+	OTLPGRPC           string // host:port
+	OTLPHTTP           string // host:port
+	PrometheusExporter string // host:port of the collector's scrape endpoint
+	SelfMetrics        string // host:port of the collector's own metrics
+	LogPath            string
+	cmd                *exec.Cmd
+	exited             chan struct{}
+}
+
+// GatewayEnv returns the environment that points configs/gateway.yaml at the given backends and at
+// the block's collector ports, with plaintext to the loopback backends.
+func GatewayEnv(t testing.TB, be *Backends, tokens ...string) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "tokens")
+	if err := os.WriteFile(tokenFile, []byte(strings.Join(tokens, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := PortBase()
+	return map[string]string{
+		"TAILWISE_INGEST_TOKENS_FILE":  tokenFile,
+		"TAILWISE_OTLP_GRPC_ENDPOINT":  loopback(b + offCollectorGRPC),
+		"TAILWISE_OTLP_HTTP_ENDPOINT":  loopback(b + offCollectorHTTP),
+		"TAILWISE_PROMETHEUS_ENDPOINT": loopback(b + offCollectorPromExp),
+		"TAILWISE_HEALTH_ENDPOINT":     loopback(b + offCollectorHealth),
+		"TAILWISE_TELEMETRY_HOST":      "127.0.0.1",
+		"TAILWISE_TELEMETRY_PORT":      strconv.Itoa(b + offCollectorSelfMets),
+		"TAILWISE_STORAGE_DIR":         filepath.Join(dir, "storage"),
+		"JAEGER_OTLP_ENDPOINT":         be.JaegerOTLP,
+		"PROMETHEUS_REMOTE_WRITE_URL":  be.PrometheusRemoteWriteURL,
+		"LOKI_OTLP_URL":                be.LokiOTLPURL,
+		"BACKEND_TLS_INSECURE":         "true",
+	}
+}
+
+// StartCollector runs the built collector (bin/tailwise, or $TAILWISE_BIN) with the config and
+// extra environment, waits until its health endpoint answers, and stops it when the test ends.
+// healthAddr is the host:port the config's health_check extension listens on.
+func StartCollector(t testing.TB, config, healthAddr string, env map[string]string, ports ...string) *Collector {
+	t.Helper()
+	bin := os.Getenv("TAILWISE_BIN")
+	if bin == "" {
+		bin = filepath.Join(RepoRoot(), "bin", "tailwise")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("collector binary %s: %v (run `make build` first)", bin, err)
+	}
+	for _, addr := range append([]string{healthAddr}, ports...) {
+		RequireFree(t, addr)
+	}
+	logPath := filepath.Join(t.TempDir(), "tailwise.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--config", config)
+	cmd.Dir = RepoRoot()
+	cmd.Env = os.Environ()
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &Collector{LogPath: logPath, cmd: cmd, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); _ = logFile.Close(); close(c.exited) }()
+	t.Cleanup(func() {
+		if err := c.Stop(30 * time.Second); err != nil {
+			t.Errorf("stopping collector: %v", err)
+		}
+	})
+	if err := WaitHTTP("http://"+healthAddr+"/", 60*time.Second, c.exited); err != nil {
+		t.Fatalf("collector not healthy: %v\n%s", err, TailFile(logPath, 40))
+	}
+	c.OTLPGRPC = env["TAILWISE_OTLP_GRPC_ENDPOINT"]
+	c.OTLPHTTP = env["TAILWISE_OTLP_HTTP_ENDPOINT"]
+	c.PrometheusExporter = env["TAILWISE_PROMETHEUS_ENDPOINT"]
+	if p := env["TAILWISE_TELEMETRY_PORT"]; p != "" {
+		c.SelfMetrics = "127.0.0.1:" + p
+	}
+	return c
+}
+
+// StartGateway starts the collector with configs/gateway.yaml against the backends.
+func StartGateway(t testing.TB, be *Backends, tokens ...string) *Collector {
+	t.Helper()
+	env := GatewayEnv(t, be, tokens...)
+	return StartCollector(t, filepath.Join(RepoRoot(), "configs", "gateway.yaml"), env["TAILWISE_HEALTH_ENDPOINT"], env,
+		env["TAILWISE_OTLP_GRPC_ENDPOINT"], env["TAILWISE_OTLP_HTTP_ENDPOINT"], env["TAILWISE_PROMETHEUS_ENDPOINT"],
+		"127.0.0.1:"+env["TAILWISE_TELEMETRY_PORT"])
+}
+
+// Stop sends SIGTERM and waits for the collector to exit, killing it after the timeout.
+func (c *Collector) Stop(timeout time.Duration) error {
+	select {
+	case <-c.exited:
+		return nil
+	default:
+	}
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-c.exited:
+		return nil
+	case <-time.After(timeout):
+		_ = c.cmd.Process.Kill()
+		<-c.exited
+		return fmt.Errorf("collector did not stop within %s after SIGTERM; killed", timeout)
+	}
+}
+
+// RequireFree fails the test when something already listens on addr.
+func RequireFree(t testing.TB, addr string) {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("%s is in use (%v): stop what holds it or set PORT_BASE to another free block", addr, err)
+	}
+	_ = l.Close()
+}
+
+// WaitHTTP polls url until it answers 2xx, the timeout passes, or stop is closed.
+func WaitHTTP(url string, timeout time.Duration, stop <-chan struct{}) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode/100 == 2 {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s did not answer within %s", url, timeout)
+		case <-stop:
+			return errors.New("process exited")
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// Eventually retries check every interval until it returns nil or the timeout passes, and
+// returns the last error.
+func Eventually(timeout, interval time.Duration, check func() error) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		err := check()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(interval)
+	}
+}
+
+// TailFile returns the last n lines of a file, for failure messages.
+func TailFile(path string, n int) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if len(lines) > n {
+			lines = lines[1:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func loopback(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }

@@ -1,0 +1,195 @@
+package harness
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// getJSON GETs base+path?query with optional headers and decodes the JSON answer into out.
+// A non-2xx answer is an error carrying the status and the start of the body.
+func getJSON(base, path string, query url.Values, headers map[string]string, out any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	u := base + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		if len(body) > 300 {
+			body = body[:300]
+		}
+		return fmt.Errorf("GET %s: %s: %s", u, resp.Status, body)
+	}
+	return json.Unmarshal(body, out)
+}
+
+// JaegerTraceSpans returns the number of spans Jaeger holds for a trace (hex trace id), through
+// its API v3 (GET /api/v3/traces/{id}); 0 with a nil error when Jaeger does not know the trace.
+func JaegerTraceSpans(queryURL, traceID string, headers map[string]string) (int, error) {
+	var res struct {
+		Result struct {
+			ResourceSpans []struct {
+				ScopeSpans []struct {
+					Spans []json.RawMessage `json:"spans"`
+				} `json:"scopeSpans"`
+			} `json:"resourceSpans"`
+		} `json:"result"`
+	}
+	err := getJSON(queryURL, "/api/v3/traces/"+traceID, nil, headers, &res)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, rs := range res.Result.ResourceSpans {
+		for _, ss := range rs.ScopeSpans {
+			n += len(ss.Spans)
+		}
+	}
+	return n, nil
+}
+
+// PromSample is one series of an instant query.
+type PromSample struct {
+	Labels map[string]string
+	Value  float64
+}
+
+// PromQuery runs an instant PromQL query (GET /api/v1/query).
+func PromQuery(promURL, query string) ([]PromSample, error) {
+	var res struct {
+		Data struct {
+			Result []struct {
+				Metric map[string]string `json:"metric"`
+				Value  [2]any            `json:"value"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	if err := getJSON(promURL, "/api/v1/query", url.Values{"query": {query}}, nil, &res); err != nil {
+		return nil, err
+	}
+	out := make([]PromSample, 0, len(res.Data.Result))
+	for _, r := range res.Data.Result {
+		s, _ := r.Value[1].(string)
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, fmt.Errorf("sample value %q: %w", s, err)
+		}
+		out = append(out, PromSample{Labels: r.Metric, Value: v})
+	}
+	return out, nil
+}
+
+// PromExemplar is one stored exemplar with its series labels.
+type PromExemplar struct {
+	SeriesLabels map[string]string
+	Labels       map[string]string // exemplar labels, e.g. trace_id
+	Value        float64
+}
+
+// PromExemplars queries stored exemplars (GET /api/v1/query_exemplars) over [start, end].
+func PromExemplars(promURL, query string, start, end time.Time) ([]PromExemplar, error) {
+	var res struct {
+		Data []struct {
+			SeriesLabels map[string]string `json:"seriesLabels"`
+			Exemplars    []struct {
+				Labels map[string]string `json:"labels"`
+				Value  string            `json:"value"`
+			} `json:"exemplars"`
+		} `json:"data"`
+	}
+	q := url.Values{
+		"query": {query},
+		"start": {strconv.FormatInt(start.Unix(), 10)},
+		"end":   {strconv.FormatInt(end.Unix()+1, 10)},
+	}
+	if err := getJSON(promURL, "/api/v1/query_exemplars", q, nil, &res); err != nil {
+		return nil, err
+	}
+	var out []PromExemplar
+	for _, d := range res.Data {
+		for _, e := range d.Exemplars {
+			v, _ := strconv.ParseFloat(e.Value, 64)
+			out = append(out, PromExemplar{SeriesLabels: d.SeriesLabels, Labels: e.Labels, Value: v})
+		}
+	}
+	return out, nil
+}
+
+// LokiEntry is one log line with its stream labels and structured metadata.
+type LokiEntry struct {
+	Stream             map[string]string
+	Line               string
+	StructuredMetadata map[string]string
+}
+
+// LokiQueryRange runs a LogQL range query (GET /loki/api/v1/query_range) with structured metadata
+// returned separately from the stream labels. orgID, if set, is sent as X-Scope-OrgID.
+func LokiQueryRange(lokiURL, query string, start, end time.Time, orgID string) ([]LokiEntry, error) {
+	var res struct {
+		Data struct {
+			Result []struct {
+				Stream map[string]string `json:"stream"`
+				Values [][]json.RawMessage `json:"values"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	q := url.Values{
+		"query":     {query},
+		"start":     {strconv.FormatInt(start.UnixNano(), 10)},
+		"end":       {strconv.FormatInt(end.UnixNano(), 10)},
+		"limit":     {"5000"},
+		"direction": {"forward"},
+	}
+	headers := map[string]string{"X-Loki-Response-Encoding-Flags": "categorize-labels"}
+	if orgID != "" {
+		headers["X-Scope-OrgID"] = orgID
+	}
+	if err := getJSON(lokiURL, "/loki/api/v1/query_range", q, headers, &res); err != nil {
+		return nil, err
+	}
+	var out []LokiEntry
+	for _, r := range res.Data.Result {
+		for _, v := range r.Values {
+			if len(v) < 2 {
+				return nil, fmt.Errorf("loki value with %d fields", len(v))
+			}
+			e := LokiEntry{Stream: r.Stream}
+			if err := json.Unmarshal(v[1], &e.Line); err != nil {
+				return nil, fmt.Errorf("loki line: %w", err)
+			}
+			if len(v) > 2 {
+				var meta struct {
+					StructuredMetadata map[string]string `json:"structuredMetadata"`
+				}
+				if err := json.Unmarshal(v[2], &meta); err != nil {
+					return nil, fmt.Errorf("loki metadata: %w", err)
+				}
+				e.StructuredMetadata = meta.StructuredMetadata
+			}
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}

@@ -150,7 +150,7 @@ func LokiQueryRange(lokiURL, query string, start, end time.Time, orgID string) (
 	var res struct {
 		Data struct {
 			Result []struct {
-				Stream map[string]string `json:"stream"`
+				Stream map[string]string   `json:"stream"`
 				Values [][]json.RawMessage `json:"values"`
 			} `json:"result"`
 		} `json:"data"`

@@ -1,0 +1,4 @@
+//go:generate mdatagen metadata.yaml
+
+// Package recordexporter records the OTLP traffic it receives, for replay and offline tuning.
+package recordexporter

@@ -25,6 +25,7 @@ require (
 	github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor v0.157.0
 	github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor v0.157.0
 	github.com/open-telemetry/opentelemetry-collector-contrib/receiver/filelogreceiver v0.157.0
+	github.com/tailwise/tailwise v0.0.0
 	go.opentelemetry.io/collector/component v1.63.0
 	go.opentelemetry.io/collector/confmap v1.63.0
 	go.opentelemetry.io/collector/confmap/provider/envprovider v1.63.0
@@ -325,3 +326,5 @@ require (
 	sigs.k8s.io/structured-merge-diff/v6 v6.3.2-0.20260122202528-d9cc6641c482 // indirect
 	sigs.k8s.io/yaml v1.6.0 // indirect
 )
+
+replace github.com/tailwise/tailwise => ../../

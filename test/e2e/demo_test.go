@@ -17,8 +17,8 @@ import (
 )
 
 // TestDemoConfigRuns checks what `make run` promises: configs/demo.yaml starts with no external
-// service, accepts OTLP on localhost, writes the data to its files and serves RED metrics with
-// exemplars in OpenMetrics.
+// service, replays the bundled recording, accepts OTLP on localhost, writes the data to its files
+// and serves RED metrics with exemplars in OpenMetrics.
 func TestDemoConfigRuns(t *testing.T) {
 	dir := t.TempDir()
 	harness.StartCollector(t, filepath.Join(harness.RepoRoot(), "configs", "demo.yaml"), "127.0.0.1:13133",
@@ -41,6 +41,8 @@ func TestDemoConfigRuns(t *testing.T) {
 	}
 
 	for _, c := range []struct{ file, want string }{
+		{"traces.jsonl", `{"stringValue":"checkout"}`}, // from the bundled recording
+		{"logs.jsonl", `traceparent=00-`},                // likewise
 		{"traces.jsonl", ids[len(ids)-1]},
 		{"logs.jsonl", "demo log line"},
 		{"metrics.jsonl", service},

@@ -42,7 +42,7 @@ func TestDemoConfigRuns(t *testing.T) {
 
 	for _, c := range []struct{ file, want string }{
 		{"traces.jsonl", `{"stringValue":"checkout"}`}, // from the bundled recording
-		{"logs.jsonl", `traceparent=00-`},                // likewise
+		{"logs.jsonl", `traceparent=00-`},              // likewise
 		{"traces.jsonl", ids[len(ids)-1]},
 		{"logs.jsonl", "demo log line"},
 		{"metrics.jsonl", service},

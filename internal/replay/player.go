@@ -124,7 +124,6 @@ func (p *Player) Files() []string { return p.files }
 // Play plays the recording until the loops are done, the context ends, or send fails.
 func (p *Player) Play(ctx context.Context, send SendFunc) (Stats, error) {
 	st := Stats{Start: p.clock.Now()}
-	defer func() { st.End = p.clock.Now() }()
 	for loop := 0; p.opts.Loops == 0 || loop < p.opts.Loops; loop++ {
 		if err := p.playLoop(ctx, loop, send, &st); err != nil {
 			st.End = p.clock.Now()
@@ -132,6 +131,7 @@ func (p *Player) Play(ctx context.Context, send SendFunc) (Stats, error) {
 		}
 		st.Loops++
 	}
+	st.End = p.clock.Now()
 	return st, nil
 }
 

@@ -1,0 +1,112 @@
+package piiredactionprocessor
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/confmap/xconfmap"
+
+	"github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/metadata"
+	"github.com/tailwise/tailwise/processor/piiredactionprocessor/redact"
+)
+
+func TestLoadConfig(t *testing.T) {
+	full := redact.DefaultConfig()
+	full.MaskText = "[REDACTED]"
+	full.Detectors = map[string]redact.DetectorConfig{
+		"payment_card": {Action: redact.ActionPartial, KeepLast: 4},
+		"email":        {Action: redact.ActionPseudonym},
+		"ip_address":   {Enabled: ptr(true)},
+		"cn_mobile":    {ContextKeywords: []string{"手机", "mobile", "tel"}, RequireContext: true},
+	}
+	full.CustomRules = []redact.CustomRuleConfig{
+		{Name: "employee_id", Pattern: `EMP-\d{6}`, Action: redact.ActionMask},
+		{Name: "order_card", Pattern: `ORD-\d{16}`, Validator: "luhn", Action: redact.ActionDrop},
+	}
+	full.SecretKeys = []string{"password", "secret", "token", "authorization", "cookie", "api_key"}
+	full.SecretKeyAction = redact.ActionDrop
+	full.AllowedValues = []string{`.+@example\.com`}
+	full.Pseudonym = redact.PseudonymConfig{KeyEnv: "TAILWISE_PII_KEY", TenantAttribute: "tenant.id"}
+	full.SpanName = redact.SpanNameConfig{Enabled: true, TemplatePaths: true}
+	full.Audit = redact.AuditConfig{SummaryAttributes: true, AttributePrefix: "pii_redaction."}
+
+	tests := []struct {
+		id      component.ID
+		want    component.Config
+		wantErr []string
+	}{
+		{id: component.NewID(metadata.Type), want: createDefaultConfig()},
+		{id: component.NewIDWithName(metadata.Type, "full"), want: &full},
+		{id: component.NewIDWithName(metadata.Type, "invalid"), wantErr: []string{
+			`default_action: unknown action "erase"; use mask, partial, pseudonym or drop`,
+			"detectors.credit_card: unknown detector",
+			"custom_rules[0].name: is required",
+			"custom_rules[0].pattern: must be a non-empty Go regular expression",
+			`custom_rules[0].validator: unknown validator "crc32"`,
+		}},
+	}
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+	for _, tt := range tests {
+		t.Run(tt.id.String(), func(t *testing.T) {
+			cfg := NewFactory().CreateDefaultConfig()
+			sub, err := cm.Sub(tt.id.String())
+			require.NoError(t, err)
+			require.NoError(t, sub.Unmarshal(cfg))
+			err = xconfmap.Validate(cfg)
+			if len(tt.wantErr) > 0 {
+				for _, e := range tt.wantErr {
+					assert.ErrorContains(t, err, e)
+				}
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, cfg)
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		edit    func(*Config)
+		wantErr string
+	}{
+		{"default is valid", func(*Config) {}, ""},
+		{"pseudonym without key", func(c *Config) { c.DefaultAction = redact.ActionPseudonym }, "pseudonym: the pseudonym action needs a key; set pseudonym.key_env"},
+		{"two key sources", func(c *Config) { c.Pseudonym.KeyEnv, c.Pseudonym.KeyFile = "K", "/k" }, "pseudonym: set key_env or key_file, not both"},
+		{"bad allow pattern", func(c *Config) { c.AllowedValues = []string{"("} }, "allowed_values[0]: not a Go regular expression"},
+		{"context required without keywords", func(c *Config) {
+			c.Detectors = map[string]redact.DetectorConfig{"phone": {RequireContext: true}}
+		}, "detectors.phone.require_context: needs context_keywords"},
+		{"custom rule named like a built-in", func(c *Config) {
+			c.CustomRules = []redact.CustomRuleConfig{{Name: "email", Pattern: "x"}}
+		}, `custom_rules[0].name: "email" is a built-in detector`},
+		{"duplicate custom rule", func(c *Config) {
+			c.CustomRules = []redact.CustomRuleConfig{{Name: "a", Pattern: "x"}, {Name: "a", Pattern: "y"}}
+		}, `custom_rules[1].name: "a" is used twice`},
+		{"negative keep_last", func(c *Config) {
+			c.Detectors = map[string]redact.DetectorConfig{"iban": {KeepLast: -1}}
+		}, "detectors.iban.keep_last: must not be negative"},
+		{"audit without prefix", func(c *Config) { c.Audit = redact.AuditConfig{SummaryAttributes: true} }, "audit.attribute_prefix: must not be empty"},
+		{"unknown secret key action", func(c *Config) { c.SecretKeyAction = "hash" }, `secret_key_action: unknown action "hash"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := createDefaultConfig().(*Config)
+			tt.edit(cfg)
+			err := cfg.Validate()
+			if tt.wantErr == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorContains(t, err, tt.wantErr)
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,203 @@
+// Package redact applies the pii_redaction policy to OTLP data: it finds
+// personal data and secrets in every string-bearing field and masks,
+// partially masks, pseudonymizes or drops them.
+package redact
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/detect"
+)
+
+// Action is what happens to a detected value.
+type Action string
+
+// The actions.
+const (
+	// ActionMask replaces the value with the mask text.
+	ActionMask Action = "mask"
+	// ActionPartial masks all but the last keep_last letters and digits.
+	ActionPartial Action = "partial"
+	// ActionPseudonym replaces the value with a keyed HMAC-SHA256 pseudonym.
+	ActionPseudonym Action = "pseudonym"
+	// ActionDrop removes the attribute holding the value (mask elsewhere).
+	ActionDrop Action = "drop"
+)
+
+var actions = []Action{ActionMask, ActionPartial, ActionPseudonym, ActionDrop}
+
+// Config is the pii_redaction policy, shared by the processor and `tailctl redact`.
+type Config struct {
+	// Detectors overrides the built-in detectors' settings, by detector name.
+	Detectors map[string]DetectorConfig `mapstructure:"detectors"`
+	// CustomRules are extra detectors: a named regular expression with an
+	// optional checksum validator.
+	CustomRules []CustomRuleConfig `mapstructure:"custom_rules"`
+	// SecretKeys are attribute and parameter names whose whole value is secret.
+	SecretKeys []string `mapstructure:"secret_keys"`
+	// SecretKeyAction is the action for values under a secret key.
+	SecretKeyAction Action `mapstructure:"secret_key_action"`
+	// AllowedValues are regular expressions; a detected value that matches
+	// one entirely is kept. Other values in the same string are still redacted.
+	AllowedValues []string `mapstructure:"allowed_values"`
+	// DefaultAction applies to detectors without their own action.
+	DefaultAction Action `mapstructure:"default_action"`
+	// MaskText replaces masked values.
+	MaskText string `mapstructure:"mask_text"`
+	// Pseudonym configures the key of the pseudonym action.
+	Pseudonym PseudonymConfig `mapstructure:"pseudonym"`
+	// SpanName configures the redaction of span names.
+	SpanName SpanNameConfig `mapstructure:"span_name"`
+	// Audit configures the summary attributes added to redacted items.
+	Audit AuditConfig `mapstructure:"audit"`
+}
+
+// DetectorConfig configures one detector.
+type DetectorConfig struct {
+	// Enabled switches the detector on or off; nil keeps its default.
+	Enabled *bool `mapstructure:"enabled"`
+	// Action overrides default_action.
+	Action Action `mapstructure:"action"`
+	// KeepLast is the number of trailing letters and digits the partial action keeps.
+	KeepLast int `mapstructure:"keep_last"`
+	// ContextKeywords are words searched before a candidate.
+	ContextKeywords []string `mapstructure:"context_keywords"`
+	// RequireContext rejects candidates without a context keyword nearby.
+	RequireContext bool `mapstructure:"require_context"`
+	// ContextWindow is how many bytes before a candidate are searched.
+	ContextWindow int `mapstructure:"context_window"`
+}
+
+// CustomRuleConfig is a user-defined detector.
+type CustomRuleConfig struct {
+	Name      string `mapstructure:"name"`
+	Pattern   string `mapstructure:"pattern"`
+	Validator string `mapstructure:"validator"`
+	Action    Action `mapstructure:"action"`
+	KeepLast  int    `mapstructure:"keep_last"`
+}
+
+// PseudonymConfig names where the HMAC key comes from; the key itself is
+// never part of the configuration.
+type PseudonymConfig struct {
+	// KeyEnv is the environment variable holding the key.
+	KeyEnv string `mapstructure:"key_env"`
+	// KeyFile is a file holding the key.
+	KeyFile string `mapstructure:"key_file"`
+	// TenantAttribute is the resource attribute naming the tenant; each
+	// tenant's key is derived from the master key and the tenant id.
+	TenantAttribute string `mapstructure:"tenant_attribute"`
+}
+
+// SpanNameConfig configures span name redaction.
+type SpanNameConfig struct {
+	// Enabled redacts span names.
+	Enabled bool `mapstructure:"enabled"`
+	// TemplatePaths replaces identifiers in URL paths of span names with
+	// placeholders and removes query strings.
+	TemplatePaths bool `mapstructure:"template_paths"`
+}
+
+// AuditConfig configures the summary attributes.
+type AuditConfig struct {
+	// SummaryAttributes adds, to each redacted span, span event, log record
+	// and resource, one integer attribute per detector with its count.
+	SummaryAttributes bool `mapstructure:"summary_attributes"`
+	// AttributePrefix prefixes the summary attribute names.
+	AttributePrefix string `mapstructure:"attribute_prefix"`
+}
+
+// DefaultSecretKeys are the default secret attribute and parameter names.
+var DefaultSecretKeys = detect.DefaultSecretNames
+
+// DefaultConfig returns the default policy: every built-in detector except
+// IP addresses on, values masked.
+func DefaultConfig() Config {
+	return Config{
+		SecretKeys:      slices.Clone(DefaultSecretKeys),
+		SecretKeyAction: ActionMask,
+		DefaultAction:   ActionMask,
+		MaskText:        "****",
+		Pseudonym:       PseudonymConfig{TenantAttribute: "tenant.id"},
+		SpanName:        SpanNameConfig{TemplatePaths: true},
+		Audit:           AuditConfig{AttributePrefix: "pii_redaction."},
+	}
+}
+
+// Validate checks the configuration; each error names the field and the fix.
+func (c *Config) Validate() error {
+	var errs []error
+	usesPseudonym := c.DefaultAction == ActionPseudonym || c.SecretKeyAction == ActionPseudonym
+	errs = append(errs, checkAction("default_action", c.DefaultAction, false))
+	errs = append(errs, checkAction("secret_key_action", c.SecretKeyAction, true))
+	for name, d := range c.Detectors {
+		if _, ok := detect.BuiltinByName(name); !ok {
+			errs = append(errs, fmt.Errorf("detectors.%s: unknown detector; use one of %v", name, detect.BuiltinNames()))
+			continue
+		}
+		errs = append(errs, checkAction("detectors."+name+".action", d.Action, true))
+		if d.KeepLast < 0 {
+			errs = append(errs, fmt.Errorf("detectors.%s.keep_last: must not be negative", name))
+		}
+		if d.ContextWindow < 0 {
+			errs = append(errs, fmt.Errorf("detectors.%s.context_window: must not be negative", name))
+		}
+		if d.RequireContext && len(d.ContextKeywords) == 0 {
+			errs = append(errs, fmt.Errorf("detectors.%s.require_context: needs context_keywords; list the words that must appear before a value", name))
+		}
+		usesPseudonym = usesPseudonym || d.Action == ActionPseudonym
+	}
+	names := map[string]bool{}
+	for i, r := range c.CustomRules {
+		field := fmt.Sprintf("custom_rules[%d]", i)
+		switch {
+		case r.Name == "":
+			errs = append(errs, fmt.Errorf("%s.name: is required; name the rule, e.g. employee_id", field))
+		case names[r.Name]:
+			errs = append(errs, fmt.Errorf("%s.name: %q is used twice; give each rule its own name", field, r.Name))
+		default:
+			if _, builtin := detect.BuiltinByName(r.Name); builtin {
+				errs = append(errs, fmt.Errorf("%s.name: %q is a built-in detector; configure it under detectors or rename the rule", field, r.Name))
+			}
+		}
+		names[r.Name] = true
+		if r.Pattern == "" {
+			errs = append(errs, fmt.Errorf("%s.pattern: must be a non-empty Go regular expression", field))
+		} else if _, err := regexp.Compile(r.Pattern); err != nil {
+			errs = append(errs, fmt.Errorf("%s.pattern: must be a non-empty Go regular expression: %w", field, err))
+		}
+		if _, ok := detect.Validators[r.Validator]; r.Validator != "" && !ok {
+			errs = append(errs, fmt.Errorf("%s.validator: unknown validator %q; use luhn, mod97, mod11_2 or us_ssn", field, r.Validator))
+		}
+		errs = append(errs, checkAction(field+".action", r.Action, true))
+		if r.KeepLast < 0 {
+			errs = append(errs, fmt.Errorf("%s.keep_last: must not be negative", field))
+		}
+		usesPseudonym = usesPseudonym || r.Action == ActionPseudonym
+	}
+	for i, p := range c.AllowedValues {
+		if _, err := regexp.Compile(p); err != nil {
+			errs = append(errs, fmt.Errorf("allowed_values[%d]: not a Go regular expression: %w", i, err))
+		}
+	}
+	if c.Pseudonym.KeyEnv != "" && c.Pseudonym.KeyFile != "" {
+		errs = append(errs, errors.New("pseudonym: set key_env or key_file, not both"))
+	}
+	if usesPseudonym && c.Pseudonym.KeyEnv == "" && c.Pseudonym.KeyFile == "" {
+		errs = append(errs, errors.New("pseudonym: the pseudonym action needs a key; set pseudonym.key_env to an environment variable or pseudonym.key_file to a file holding at least 32 random bytes"))
+	}
+	if c.Audit.SummaryAttributes && c.Audit.AttributePrefix == "" {
+		errs = append(errs, errors.New("audit.attribute_prefix: must not be empty when audit.summary_attributes is on, e.g. \"pii_redaction.\""))
+	}
+	return errors.Join(errs...)
+}
+
+func checkAction(field string, a Action, emptyOK bool) error {
+	if a == "" && emptyOK || slices.Contains(actions, a) {
+		return nil
+	}
+	return fmt.Errorf("%s: unknown action %q; use mask, partial, pseudonym or drop", field, a)
+}

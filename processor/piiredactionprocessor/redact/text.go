@@ -1,0 +1,194 @@
+package redact
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"strings"
+	"unicode/utf8"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/detect"
+)
+
+// pseudonymHexLen is the length of a pseudonym's hexadecimal digest (64 bits).
+const pseudonymHexLen = 16
+
+// verdict is the result of redacting one string.
+type verdict int
+
+const (
+	unchanged verdict = iota
+	changed
+	dropValue
+)
+
+// pass is the state of one batch: the stats, the scratch buffers and the
+// current tenant's HMAC.
+type pass struct {
+	r        *Redactor
+	stats    *Stats
+	matches  []detect.Match
+	item     []int64 // per-detector counts of the current audit item
+	itemHit  bool
+	tenant   string
+	mac      hash.Hash
+	scratch  []byte
+	inSecret bool // walking a value under a secret key
+	entryFn  func(string, pcommon.Value) bool
+}
+
+func (r *Redactor) newPass() *pass {
+	p := &pass{r: r, stats: newStats(r.names), matches: make([]detect.Match, 0, 8)}
+	if r.audit.SummaryAttributes {
+		p.item = make([]int64, len(r.names))
+	}
+	p.entryFn = p.entry
+	return p
+}
+
+func (p *pass) count(detector int, o Outcome) {
+	p.stats.add(detector, o)
+	if p.item != nil && o != OutcomeAllowed {
+		p.item[detector]++
+		p.itemHit = true
+	}
+}
+
+func (r *Redactor) isAllowed(text string) bool {
+	for _, re := range r.allowed {
+		if re.MatchString(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// text redacts the detected values in s. With droppable, a value whose
+// detector's action is drop drops the whole value.
+func (p *pass) text(s string, droppable bool) (string, verdict) {
+	p.matches = p.r.scanner.Scan(s, p.matches)
+	if len(p.matches) == 0 {
+		return s, unchanged
+	}
+	if droppable {
+		for _, m := range p.matches {
+			if p.r.rules[m.Detector].action == ActionDrop && !p.r.isAllowed(s[m.Start:m.End]) {
+				p.count(int(m.Detector), OutcomeDrop)
+				return "", dropValue
+			}
+		}
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range p.matches {
+		value := s[m.Start:m.End]
+		if p.r.isAllowed(value) {
+			p.count(int(m.Detector), OutcomeAllowed)
+			continue
+		}
+		if b.Cap() == 0 {
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[last:m.Start])
+		p.replace(&b, int(m.Detector), value)
+		last = m.End
+	}
+	if b.Cap() == 0 {
+		return s, unchanged
+	}
+	b.WriteString(s[last:])
+	return b.String(), changed
+}
+
+// whole redacts all of s, a value under a secret key.
+func (p *pass) whole(s string, droppable bool) (string, verdict) {
+	d := p.r.secretKeyRule()
+	if s == "" || p.r.isAllowed(s) {
+		return s, unchanged
+	}
+	if p.r.rules[d].action == ActionDrop && droppable {
+		p.count(d, OutcomeDrop)
+		return "", dropValue
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 16)
+	p.replace(&b, d, s)
+	return b.String(), changed
+}
+
+// replace writes the replacement of value, found by detector d.
+func (p *pass) replace(b *strings.Builder, d int, value string) {
+	rl := p.r.rules[d]
+	switch rl.action {
+	case ActionPartial:
+		p.count(d, OutcomePartial)
+		writePartial(b, value, rl.keepLast)
+	case ActionPseudonym:
+		p.count(d, OutcomePseudonym)
+		p.writePseudonym(b, d, value)
+	default: // mask, and drop where a value cannot be dropped
+		p.count(d, OutcomeMask)
+		b.WriteString(p.r.maskText)
+	}
+}
+
+// writePartial masks every letter, digit and non-ASCII character of value
+// with '*' except the last keep ones; ASCII punctuation and separators stay.
+func writePartial(b *strings.Builder, value string, keep int) {
+	kept := 0
+	cut := len(value)
+	for cut > 0 && kept < keep {
+		r, size := utf8.DecodeLastRuneInString(value[:cut])
+		cut -= size
+		if isAlnumRune(r) {
+			kept++
+		}
+	}
+	for _, r := range value[:cut] {
+		if isAlnumRune(r) {
+			b.WriteByte('*')
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	b.WriteString(value[cut:])
+}
+
+func isAlnumRune(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= utf8.RuneSelf
+}
+
+// writePseudonym writes "<detector>:<hex>", the first 64 bits of
+// HMAC-SHA256(tenant key, value).
+func (p *pass) writePseudonym(b *strings.Builder, d int, value string) {
+	if p.mac == nil {
+		p.mac = hmac.New(sha256.New, p.r.keys.tenantKey(p.tenant))
+	}
+	p.mac.Reset()
+	p.scratch = append(p.scratch[:0], value...)
+	p.mac.Write(p.scratch)
+	var sum [sha256.Size]byte
+	var digest [2 * sha256.Size]byte
+	hex.Encode(digest[:], p.mac.Sum(sum[:0]))
+	b.WriteString(p.r.names[d])
+	b.WriteByte(':')
+	b.Write(digest[:pseudonymHexLen])
+}
+
+// setTenant switches the pseudonym key to the tenant of a resource.
+func (p *pass) setTenant(resource pcommon.Map) {
+	if p.r.keys == nil {
+		return
+	}
+	tenant := ""
+	if v, ok := resource.Get(p.r.keys.tenantAttribute); ok {
+		tenant = v.AsString()
+	}
+	if tenant != p.tenant {
+		p.tenant = tenant
+		p.mac = nil
+	}
+}

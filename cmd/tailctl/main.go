@@ -1,0 +1,69 @@
+// Command tailctl is Tailwise's command-line tool.
+//
+//	tailctl <command> [flags] [arguments]
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// command is a tailctl subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+var commands = []command{
+	{name: "redact", summary: "redact OTLP JSON lines with a pii_redaction configuration", run: runRedact},
+	{name: "replay", summary: "send recorded OTLP traffic to a collector at the recorded pace", run: runReplay},
+}
+
+func main() {
+	os.Exit(dispatch(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// dispatch runs the subcommand named by args[0] and returns the exit code:
+// 0 on success, 1 when the command fails, 2 on a usage error.
+func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		return 2
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			if err := c.run(args[1:], stdin, stdout, stderr); err != nil {
+				_, _ = fmt.Fprintf(stderr, "tailctl %s: %v\n", c.name, err)
+				if errors.As(err, new(usageError)) {
+					return 2
+				}
+				return 1
+			}
+			return 0
+		}
+	}
+	_, _ = fmt.Fprintf(stderr, "tailctl: unknown command %q\n", args[0])
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("usage: tailctl <command> [flags] [arguments]\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\nRun 'tailctl <command> -h' for a command's flags.\n")
+	_, _ = io.WriteString(w, b.String())
+}
+
+// usageError is a command-line mistake (exit code 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+func (e usageError) Unwrap() error { return e.err }

@@ -25,9 +25,10 @@ generate: $(OCB) $(MDATAGEN)
 cmd/tailwise/components.go: builder-config.yaml | $(OCB)
 	$(OCB) --config builder-config.yaml --skip-compilation
 
-## build: bin/tailwise, the collector
+## build: bin/tailwise (the collector) and bin/tailctl (replay, tune, redact)
 build: cmd/tailwise/components.go
 	cd cmd/tailwise && $(GO) build -trimpath -o $(CURDIR)/bin/tailwise .
+	$(GO) build -trimpath -o bin/tailctl ./cmd/tailctl
 
 ## run: the demo gateway on configs/demo.yaml (no external service needed)
 DEMO_PORTS := 4317 4318 8888 8889 13133

@@ -8,7 +8,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,9 +65,23 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 	if err := client.SendLogs(makeLog(service, logTraceID, "order placed", start)); err != nil {
 		t.Fatalf("send logs: %v", err)
 	}
+	// Personal data planted in a span attribute, a secret-named attribute and a log line.
+	planted := []string{"jane.roe." + randomHex(3) + "@example.com", "4111 1111 1111 1111", "hunter2-" + randomHex(4)}
+	piiTrace, piiTraceIDs := makeTraces(service, 1, start)
+	piiSpan := piiTrace.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
+	piiSpan.Attributes().PutStr("user.email", planted[0])
+	piiSpan.Attributes().PutStr("db.password", planted[2])
+	if err := client.SendTraces(piiTrace); err != nil {
+		t.Fatalf("send traces: %v", err)
+	}
+	piiLogBody := fmt.Sprintf("card %s charged for %s", planted[1], planted[0])
+	if err := client.SendLogs(makeLog(service, piiTraceIDs[0], piiLogBody, start)); err != nil {
+		t.Fatalf("send logs: %v", err)
+	}
+	allTraceIDs := append(slices.Clone(traceIDs), piiTraceIDs...)
 
 	t.Run("jaeger has every trace with all its spans", func(t *testing.T) {
-		for _, id := range traceIDs {
+		for _, id := range allTraceIDs {
 			err := harness.Eventually(60*time.Second, 500*time.Millisecond, func() error {
 				n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
 				if err != nil {
@@ -90,7 +106,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 			// scrape of the collector's OpenMetrics endpoint
 			{fmt.Sprintf(`sum(traces_span_metrics_calls_total{service_name=%q, job="tailwise"})`, service)},
 		} {
-			want := float64(len(traceIDs) * spansPerTrace)
+			want := float64(len(allTraceIDs) * spansPerTrace)
 			if c.query[:3] == "e2e" {
 				want = 42
 			}
@@ -127,7 +143,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 		}
 		for _, ex := range exemplars {
 			id := ex.Labels["trace_id"]
-			if !slices.Contains(traceIDs, id) {
+			if !slices.Contains(allTraceIDs, id) {
 				t.Errorf("exemplar trace_id %q is not one of the sent traces", id)
 				continue
 			}
@@ -137,6 +153,50 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 			}
 		}
 		t.Logf("%d exemplars, all resolving in Jaeger", len(exemplars))
+	})
+
+	t.Run("no planted personal data reaches Jaeger, Loki or the collector's log", func(t *testing.T) {
+		var traceJSON []byte
+		err := harness.Eventually(60*time.Second, 500*time.Millisecond, func() error {
+			var err error
+			traceJSON, err = harness.JaegerTraceJSON(be.JaegerQueryURL, piiTraceIDs[0], nil)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lokiLine string
+		query := fmt.Sprintf(`{service_name=%q} | trace_id=%q`, service, piiTraceIDs[0])
+		err = harness.Eventually(60*time.Second, time.Second, func() error {
+			entries, err := harness.LokiQueryRange(be.LokiURL, query, start.Add(-time.Minute), time.Now().Add(time.Minute), "")
+			if err == nil && len(entries) != 1 {
+				err = fmt.Errorf("%s returned %d lines, want 1", query, len(entries))
+			}
+			if err == nil {
+				lokiLine = entries[0].Line
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		colLog, err := os.ReadFile(col.LogPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range planted {
+			for where, text := range map[string]string{"Jaeger": string(traceJSON), "Loki": lokiLine, "collector log": string(colLog)} {
+				if strings.Contains(text, v) {
+					t.Errorf("planted value %q found in %s", v, where)
+				}
+			}
+		}
+		if want := "card **** charged for ****"; lokiLine != want {
+			t.Errorf("redacted log line %q, want %q", lokiLine, want)
+		}
+		if !strings.Contains(string(traceJSON), `"user.email"`) {
+			t.Errorf("the redacted attribute is gone from the span: %s", traceJSON)
+		}
 	})
 
 	t.Run("loki has the log line with its trace_id as structured metadata", func(t *testing.T) {

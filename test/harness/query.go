@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// getJSON GETs base+path?query with optional headers and decodes the JSON answer into out.
-// A non-2xx answer is an error carrying the status and the start of the body.
-func getJSON(base, path string, query url.Values, headers map[string]string, out any) error {
+// get GETs base+path?query with optional headers and returns the body of a 2xx answer; another
+// answer is an error carrying the status and the start of the body.
+func get(base, path string, query url.Values, headers map[string]string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	u := base + path
@@ -22,27 +22,41 @@ func getJSON(base, path string, query url.Values, headers map[string]string, out
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode/100 != 2 {
 		if len(body) > 300 {
 			body = body[:300]
 		}
-		return fmt.Errorf("GET %s: %s: %s", u, resp.Status, body)
+		return nil, fmt.Errorf("GET %s: %s: %s", u, resp.Status, body)
+	}
+	return body, nil
+}
+
+// getJSON is get, decoding the JSON answer into out.
+func getJSON(base, path string, query url.Values, headers map[string]string, out any) error {
+	body, err := get(base, path, query, headers)
+	if err != nil {
+		return err
 	}
 	return json.Unmarshal(body, out)
+}
+
+// JaegerTraceJSON returns Jaeger's API v3 answer for a trace as it is, for searching its text.
+func JaegerTraceJSON(queryURL, traceID string, headers map[string]string) ([]byte, error) {
+	return get(queryURL, "/api/v3/traces/"+traceID, nil, headers)
 }
 
 // JaegerTraceSpans returns the number of spans Jaeger holds for a trace (hex trace id), through

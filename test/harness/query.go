@@ -45,8 +45,8 @@ func get(base, path string, query url.Values, headers map[string]string) ([]byte
 	return body, nil
 }
 
-// getJSON is get, decoding the JSON answer into out.
-func getJSON(base, path string, query url.Values, headers map[string]string, out any) error {
+// GetJSON is get, decoding the JSON answer into out.
+func GetJSON(base, path string, query url.Values, headers map[string]string, out any) error {
 	body, err := get(base, path, query, headers)
 	if err != nil {
 		return err
@@ -71,7 +71,7 @@ func JaegerTraceSpans(queryURL, traceID string, headers map[string]string) (int,
 			} `json:"resourceSpans"`
 		} `json:"result"`
 	}
-	err := getJSON(queryURL, "/api/v3/traces/"+traceID, nil, headers, &res)
+	err := GetJSON(queryURL, "/api/v3/traces/"+traceID, nil, headers, &res)
 	if err != nil {
 		return 0, err
 	}
@@ -100,7 +100,7 @@ func PromQuery(promURL, query string) ([]PromSample, error) {
 			} `json:"result"`
 		} `json:"data"`
 	}
-	if err := getJSON(promURL, "/api/v1/query", url.Values{"query": {query}}, nil, &res); err != nil {
+	if err := GetJSON(promURL, "/api/v1/query", url.Values{"query": {query}}, nil, &res); err != nil {
 		return nil, err
 	}
 	out := make([]PromSample, 0, len(res.Data.Result))
@@ -138,7 +138,7 @@ func PromExemplars(promURL, query string, start, end time.Time) ([]PromExemplar,
 		"start": {strconv.FormatInt(start.Unix(), 10)},
 		"end":   {strconv.FormatInt(end.Unix()+1, 10)},
 	}
-	if err := getJSON(promURL, "/api/v1/query_exemplars", q, nil, &res); err != nil {
+	if err := GetJSON(promURL, "/api/v1/query_exemplars", q, nil, &res); err != nil {
 		return nil, err
 	}
 	var out []PromExemplar
@@ -180,7 +180,7 @@ func LokiQueryRange(lokiURL, query string, start, end time.Time, orgID string) (
 	if orgID != "" {
 		headers["X-Scope-OrgID"] = orgID
 	}
-	if err := getJSON(lokiURL, "/loki/api/v1/query_range", q, headers, &res); err != nil {
+	if err := GetJSON(lokiURL, "/loki/api/v1/query_range", q, headers, &res); err != nil {
 		return nil, err
 	}
 	var out []LokiEntry

@@ -34,6 +34,7 @@ require (
 	go.opentelemetry.io/collector/confmap/provider/httpsprovider v1.63.0
 	go.opentelemetry.io/collector/confmap/provider/yamlprovider v1.63.0
 	go.opentelemetry.io/collector/connector v0.157.0
+	go.opentelemetry.io/collector/connector/forwardconnector v0.157.0
 	go.opentelemetry.io/collector/exporter v1.63.0
 	go.opentelemetry.io/collector/exporter/debugexporter v0.157.0
 	go.opentelemetry.io/collector/exporter/otlpexporter v0.157.0

@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/tailwise/tailwise/test/harness"
 )
@@ -62,6 +66,15 @@ func TestDemoConfigRuns(t *testing.T) {
 		}
 	}
 
+	t.Run("trace context moves from the log text into the records", func(t *testing.T) {
+		err := harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
+			return checkTraceparentLogs(filepath.Join(dir, "logs.jsonl"))
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	})
+
 	err = harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
 		body, err := scrapeOpenMetrics("http://127.0.0.1:8889/metrics")
 		if err != nil {
@@ -100,4 +113,42 @@ func scrapeOpenMetrics(url string) (string, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return string(b), err
+}
+
+// checkTraceparentLogs finds the replayed payment logs, whose trace context is only in their text
+// ("traceparent=00-<trace>-<span>-01"), and checks that each record's TraceID and SpanID now
+// carry it.
+func checkTraceparentLogs(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	checked := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		ld, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(sc.Bytes())
+		if err != nil {
+			return err
+		}
+		for _, rl := range ld.ResourceLogs().All() {
+			for _, sl := range rl.ScopeLogs().All() {
+				for _, lr := range sl.LogRecords().All() {
+					_, tp, ok := strings.Cut(lr.Body().AsString(), "traceparent=00-")
+					if !ok || len(tp) < 49 {
+						continue
+					}
+					if lr.TraceID().String() != tp[:32] || lr.SpanID().String() != tp[33:49] {
+						return fmt.Errorf("record %q has trace %s span %s", lr.Body().AsString(), lr.TraceID(), lr.SpanID())
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		return errors.New("no replayed payment log with a traceparent yet")
+	}
+	return sc.Err()
 }

@@ -22,8 +22,12 @@ type Config struct {
 	// series per service (route "_other").
 	MaxSeries int `mapstructure:"max_series"`
 	// Namespace prefixes the metric names.
-	Namespace string          `mapstructure:"namespace"`
-	Exemplars ExemplarsConfig `mapstructure:"exemplars"`
+	Namespace string `mapstructure:"namespace"`
+	// InstanceID is written as service.instance.id on every resource (Prometheus' instance
+	// label), so that the series of several gateways behind a load balancer do not collide.
+	// Empty: the host name.
+	InstanceID string          `mapstructure:"instance_id"`
+	Exemplars  ExemplarsConfig `mapstructure:"exemplars"`
 }
 
 // ExemplarsConfig tunes the exemplar candidates held until their trace is decided.

@@ -2,6 +2,8 @@ package slometricsconnector
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -30,6 +32,7 @@ type sloMetrics struct {
 	agg     *aggregator
 	started pcommon.Timestamp
 
+	instance string
 	registry tracedecisionextension.Registry
 	stop     chan struct{}
 	done     chan struct{}
@@ -52,6 +55,11 @@ func (c *sloMetrics) Start(_ context.Context, host component.Host) error {
 		return err
 	}
 	c.registry = reg
+	if c.instance = c.cfg.InstanceID; c.instance == "" {
+		if c.instance, err = os.Hostname(); err != nil {
+			return fmt.Errorf("instance_id: not set and the host name is unknown (%w); set it, e.g. instance_id: ${env:POD_NAME}", err)
+		}
+	}
 	c.started = pcommon.NewTimestampFromTime(c.now())
 	c.stop, c.done = make(chan struct{}), make(chan struct{})
 	go c.flushLoop()
@@ -211,6 +219,7 @@ type servicePoints struct {
 func (c *sloMetrics) appendServiceMetrics(md pmetric.Metrics, service string) (points servicePoints) {
 	rm := md.ResourceMetrics().AppendEmpty()
 	rm.Resource().Attributes().PutStr("service.name", service)
+	rm.Resource().Attributes().PutStr("service.instance.id", c.instance)
 	sm := rm.ScopeMetrics().AppendEmpty()
 	sm.Scope().SetName("github.com/tailwise/tailwise/connector/slometricsconnector")
 	req := sm.Metrics().AppendEmpty()

@@ -111,6 +111,7 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	cfg.Buckets = []time.Duration{100 * time.Millisecond, time.Second}
 	cfg.FlushInterval = time.Hour // flushed by hand
 	cfg.Exemplars.MaxWait = 2 * time.Hour
+	cfg.InstanceID = "gateway-1"
 	sink := &consumertest.MetricsSink{}
 	conn, err := NewFactory().CreateTracesToMetrics(context.Background(), connectortest.NewNopSettings(metadata.Type), cfg, sink)
 	if err != nil {
@@ -137,6 +138,9 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	}
 
 	c.flush(context.Background())
+	if v, _ := sink.AllMetrics()[0].ResourceMetrics().At(0).Resource().Attributes().Get("service.instance.id"); v.Str() != "gateway-1" {
+		t.Errorf("service.instance.id %q, want gateway-1", v.Str())
+	}
 	got := exemplarTraces(t, sink.AllMetrics()[0])
 	if got != "GET /cart:"+kept.String()+" POST /cart:"+failedKept.String() {
 		t.Fatalf("first flush exemplars %q, want only the kept traces", got)

@@ -9,7 +9,7 @@ BACKENDS_DIR ?= $(CURDIR)/.cache/backends
 export BACKENDS_DIR
 FUZZTIME     ?= 10s
 
-.PHONY: all build generate run test unit e2e bench fuzz lint recording backends-install backends-up backends-down clean
+.PHONY: all build generate run test unit e2e bench fuzz lint recording bench-replay backends-install backends-up backends-down clean
 
 all: build
 
@@ -57,6 +57,11 @@ e2e: build backends-install
 ## bench: Go benchmarks of our components (compare runs with benchstat)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee .cache/bench.txt
+
+## bench-replay: replay a recording through the gateway with our processors and with contrib's
+bench-replay: build backends-install
+	@mkdir -p .cache
+	$(GO) test -tags e2e -run '^$$' -bench BenchmarkGatewayReplay -benchtime 1x -timeout 30m ./test/e2e/ | tee .cache/bench-replay.txt
 
 ## fuzz: every fuzz target for $(FUZZTIME) each
 fuzz:

@@ -132,10 +132,11 @@ func GatewayEnv(t testing.TB, be *Backends, tokens ...string) map[string]string 
 	}
 }
 
-// StartCollector runs the built collector (bin/tailwise, or $TAILWISE_BIN) with the config and
-// extra environment, waits until its health endpoint answers, and stops it when the test ends.
-// healthAddr is the host:port the config's health_check extension listens on.
-func StartCollector(t testing.TB, config, healthAddr string, env map[string]string, ports ...string) *Collector {
+// StartCollector runs the built collector (bin/tailwise, or $TAILWISE_BIN) with the configs
+// (merged in order, as --config flags) and extra environment, waits until its health endpoint
+// answers, and stops it when the test ends. healthAddr is the host:port the config's health_check
+// extension listens on; ports are the other addresses it binds, checked free first.
+func StartCollector(t testing.TB, configs []string, healthAddr string, env map[string]string, ports ...string) *Collector {
 	t.Helper()
 	bin := os.Getenv("TAILWISE_BIN")
 	if bin == "" {
@@ -152,7 +153,11 @@ func StartCollector(t testing.TB, config, healthAddr string, env map[string]stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--config", config)
+	var args []string
+	for _, c := range configs {
+		args = append(args, "--config", c)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = RepoRoot()
 	cmd.Env = os.Environ()
 	for k, v := range env {
@@ -184,10 +189,43 @@ func StartCollector(t testing.TB, config, healthAddr string, env map[string]stri
 // StartGateway starts the collector with configs/gateway.yaml against the backends.
 func StartGateway(t testing.TB, be *Backends, tokens ...string) *Collector {
 	t.Helper()
+	return StartGatewayWith(t, be, nil, tokens...)
+}
+
+// StartGatewayWith starts the collector with configs/gateway.yaml merged with overlay configs.
+func StartGatewayWith(t testing.TB, be *Backends, overlays []string, tokens ...string) *Collector {
+	t.Helper()
 	env := GatewayEnv(t, be, tokens...)
-	return StartCollector(t, filepath.Join(RepoRoot(), "configs", "gateway.yaml"), env["TAILWISE_HEALTH_ENDPOINT"], env,
+	configs := append([]string{filepath.Join(RepoRoot(), "configs", "gateway.yaml")}, overlays...)
+	return StartCollector(t, configs, env["TAILWISE_HEALTH_ENDPOINT"], env,
 		env["TAILWISE_OTLP_GRPC_ENDPOINT"], env["TAILWISE_OTLP_HTTP_ENDPOINT"], env["TAILWISE_PROMETHEUS_ENDPOINT"],
 		"127.0.0.1:"+env["TAILWISE_TELEMETRY_PORT"])
+}
+
+// Usage is the collector's CPU time so far and its peak resident memory, from /proc.
+func (c *Collector) Usage() (cpu time.Duration, peakRSS int64, err error) {
+	pid := c.cmd.Process.Pid
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	// Fields after the command name (which may hold spaces) start after the last ')'.
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	cpu = time.Duration(utime+stime) * time.Second / ticksPerSecond
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			peakRSS = kb << 10
+		}
+	}
+	return cpu, peakRSS, nil
 }
 
 // Stop sends SIGTERM and waits for the collector to exit, killing it after the timeout.

@@ -1,0 +1,76 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/tailwise/tailwise/test/harness"
+)
+
+// BenchmarkGatewayReplay replays a recording as fast as the gateway takes it, once with
+// configs/gateway.yaml and once with the same pipeline using contrib's processors instead of
+// Tailwise's (test/bench/contrib-overlay.yaml), against the same real backends, and reports the
+// collector's CPU seconds per million spans, its peak RSS and the achieved throughput.
+//
+//	make bench-replay   (REPLAY_RECORDING=file to replay another recording)
+func BenchmarkGatewayReplay(b *testing.B) {
+	rec := os.Getenv("REPLAY_RECORDING")
+	if rec == "" {
+		rec = filepath.Join(harness.RepoRoot(), "..", "shared", "data", "nezha-onlineboutique-2022-08-22", "traces.otlp.jsonl.gz")
+	}
+	be := harness.StartBackends(b)
+	results := map[string][3]float64{}
+	for _, v := range []struct {
+		name     string
+		overlays []string
+	}{
+		{"tailwise", nil},
+		{"contrib", []string{filepath.Join(harness.RepoRoot(), "test", "bench", "contrib-overlay.yaml")}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			for range b.N {
+				token := randomHex(16)
+				col := harness.StartGatewayWith(b, be, v.overlays, token)
+				out, err := exec.Command(filepath.Join(harness.RepoRoot(), "bin", "tailctl"), "replay", rec,
+					"--endpoint", col.OTLPGRPC, "--header", "authorization=Bearer "+token,
+					"--speed", "0", "--rewrite-ids", "--shift-time", "--workers", "4", "--json").Output()
+				if err != nil {
+					b.Fatalf("tailctl replay: %v\n%s", err, out)
+				}
+				var rep struct {
+					Items    map[string]int `json:"items_sent"`
+					Accepted int            `json:"requests_accepted"`
+					Requests int            `json:"requests"`
+					Duration float64        `json:"duration_seconds"`
+				}
+				if err := json.Unmarshal(out, &rep); err != nil {
+					b.Fatal(err)
+				}
+				if rep.Accepted != rep.Requests {
+					b.Fatalf("%d of %d requests accepted", rep.Accepted, rep.Requests)
+				}
+				cpu, rss, err := col.Usage()
+				if err != nil {
+					b.Fatal(err)
+				}
+				spans := float64(rep.Items["traces"])
+				r := [3]float64{cpu.Seconds() / (spans / 1e6), float64(rss) / (1 << 20), spans / rep.Duration}
+				results[v.name] = r
+				b.ReportMetric(r[0], "cpu-s/Mspans")
+				b.ReportMetric(r[1], "peakRSS-MiB")
+				b.ReportMetric(r[2], "spans/s")
+			}
+		})
+	}
+	ours, theirs := results["tailwise"], results["contrib"]
+	if theirs[0] > 0 && ours[0] > 0 {
+		fmt.Printf("tailwise/contrib: CPU per span %.2fx, peak RSS %.2fx, throughput %.2fx\n",
+			ours[0]/theirs[0], ours[1]/theirs[1], ours[2]/theirs[2])
+	}
+}

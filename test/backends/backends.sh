@@ -6,6 +6,8 @@
 #   backends.sh up         install, start all three on a block of free loopback ports, wait for readiness
 #   backends.sh down       stop what `up` started (by PID), with a bounded wait
 #   backends.sh env        print the endpoint variables of the running set
+#   backends.sh stop NAME  stop one backend (jaeger, prometheus, loki) of the running set
+#   backends.sh start NAME start it again on the same ports and data, and wait for readiness
 #
 # Environment:
 #   BACKENDS_DIR  cache of built binaries (default: <repo>/.cache/backends)
@@ -141,28 +143,45 @@ cmd_up() {
   sed "s/@COLLECTOR_PROMETHEUS_PORT@/$COLLECTOR_PROMETHEUS_PORT/" "$here/prometheus/prometheus.yml.tmpl" \
     >"$BACKENDS_RUN/prometheus.yml"
 
-  start jaeger "$bin/jaeger" --config "$here/jaeger/config.yaml"
-  start prometheus "$(prometheus_bin)" --config.file="$BACKENDS_RUN/prometheus.yml" \
-    --storage.tsdb.path="$BACKENDS_RUN/prometheus" --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
-    --web.enable-remote-write-receiver --enable-feature=exemplar-storage
-  LOKI_DATA=$BACKENDS_RUN/loki start loki "$bin/loki" -config.file="$here/loki/config.yaml" -config.expand-env=true
-
-  wait_ready jaeger "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" 60 '"healthy":true' &&
-    wait_ready prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" 60 &&
-    wait_ready loki "http://127.0.0.1:$LOKI_HTTP_PORT/ready" 90 ready || { cmd_down; exit 1; }
+  start_one jaeger && start_one prometheus && start_one loki || { cmd_down; exit 1; }
   cmd_env >"$BACKENDS_RUN/env"
   log "all up; endpoints in $BACKENDS_RUN/env"
 }
 
+# start_one NAME starts one backend of a set that `up` prepared and waits until it is ready.
+# Data stays in $BACKENDS_RUN, so Prometheus and Loki keep what they stored across a restart
+# (Jaeger's memory storage does not).
+start_one() {
+  case $1 in
+  jaeger)
+    start jaeger "$bin/jaeger" --config "$here/jaeger/config.yaml"
+    wait_ready jaeger "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" 60 '"healthy":true' ;;
+  prometheus)
+    start prometheus "$(prometheus_bin)" --config.file="$BACKENDS_RUN/prometheus.yml" \
+      --storage.tsdb.path="$BACKENDS_RUN/prometheus" --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
+      --web.enable-remote-write-receiver --enable-feature=exemplar-storage
+    wait_ready prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" 60 ;;
+  loki)
+    LOKI_DATA=$BACKENDS_RUN/loki start loki "$bin/loki" -config.file="$here/loki/config.yaml" -config.expand-env=true
+    wait_ready loki "http://127.0.0.1:$LOKI_HTTP_PORT/ready" 90 ready ;;
+  *) log "unknown backend $1; use jaeger, prometheus or loki"; return 2 ;;
+  esac
+}
+
+# stop_pid FILE stops the process whose PID the file holds: SIGTERM, up to 10 s, then SIGKILL.
+stop_pid() {
+  local pid
+  pid=$(cat "$1")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$1"
+}
+
 cmd_down() {
-  local f pid
+  local f
   for f in "$BACKENDS_RUN"/*.pid; do
-    [[ -e $f ]] || continue
-    pid=$(cat "$f")
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-    rm -f "$f"
+    [[ -e $f ]] && stop_pid "$f"
   done
   log "stopped"
 }
@@ -172,5 +191,7 @@ install) cmd_install ;;
 up) cmd_up ;;
 down) cmd_down ;;
 env) cmd_env ;;
-*) echo "usage: $0 install|up|down|env" >&2; exit 2 ;;
+stop) [[ -e $BACKENDS_RUN/${2:-}.pid ]] && stop_pid "$BACKENDS_RUN/$2.pid" && log "$2 stopped" ;;
+start) start_one "${2:-}" ;;
+*) echo "usage: $0 install|up|down|env|stop NAME|start NAME" >&2; exit 2 ;;
 esac

@@ -62,6 +62,8 @@ type Backends struct {
 	PrometheusRemoteWriteURL string
 	LokiURL                  string
 	LokiOTLPURL              string
+	script                   string
+	env                      []string
 }
 
 // StartBackends starts the three backends through test/backends/backends.sh and stops them when
@@ -86,12 +88,35 @@ func StartBackends(t testing.TB) *Backends {
 	})
 	b := PortBase()
 	return &Backends{
+		script:                   script,
+		env:                      env,
 		JaegerOTLP:               loopback(b + offJaegerOTLPGRPC),
 		JaegerQueryURL:           "http://" + loopback(b+offJaegerQuery),
 		PrometheusURL:            "http://" + loopback(b+offPrometheus),
 		PrometheusRemoteWriteURL: "http://" + loopback(b+offPrometheus) + "/api/v1/write",
 		LokiURL:                  "http://" + loopback(b+offLokiHTTP),
 		LokiOTLPURL:              "http://" + loopback(b+offLokiHTTP) + "/otlp",
+	}
+}
+
+// Stop stops one backend (jaeger, prometheus or loki), for outage tests.
+func (b *Backends) Stop(t testing.TB, name string) {
+	t.Helper()
+	b.run(t, "stop", name)
+}
+
+// Start starts a stopped backend again on its ports and data and waits until it is ready.
+func (b *Backends) Start(t testing.TB, name string) {
+	t.Helper()
+	b.run(t, "start", name)
+}
+
+func (b *Backends) run(t testing.TB, args ...string) {
+	t.Helper()
+	cmd := exec.Command("bash", append([]string{b.script}, args...)...)
+	cmd.Env = b.env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("backends.sh %v: %v\n%s", args, err, out)
 	}
 }
 

@@ -1,0 +1,36 @@
+package slosamplingprocessor // import "github.com/tailwise/tailwise/processor/slosamplingprocessor"
+
+import (
+	"errors"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
+)
+
+// Config is the processor's configuration: the engine's options at the top
+// level plus the processor's own.
+type Config struct {
+	engine.Config `mapstructure:",squash"`
+	// ShutdownTimeout bounds the time Shutdown spends deciding and flushing
+	// the buffered traces.
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	// Decisions, when set, names the trace_decisions extension to publish
+	// every decision to and to answer other components' questions through
+	// (what became of a trace, keep a buffered trace).
+	Decisions *component.ID `mapstructure:"decisions"`
+}
+
+// Validate reports every invalid option with the fix.
+func (c *Config) Validate() error {
+	err := c.Check()
+	if c.ShutdownTimeout <= 0 {
+		err = errors.Join(err, errors.New("shutdown_timeout must be positive, e.g. 10s"))
+	}
+	return err
+}
+
+func createDefaultConfig() *Config {
+	return &Config{Config: engine.DefaultConfig(), ShutdownTimeout: 10 * time.Second}
+}

@@ -1,0 +1,134 @@
+package engine
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func keptSpans(strata []demand, probs []float64) float64 {
+	total := 0.0
+	for i, d := range strata {
+		total += probs[i] * d.spanRate
+	}
+	return total
+}
+
+func TestAllocate(t *testing.T) {
+	tests := []struct {
+		name   string
+		strata []demand
+		budget float64
+		check  func(t *testing.T, strata []demand, probs []float64)
+	}{
+		{
+			name:   "everything fits",
+			strata: []demand{{traceRate: 1, spanRate: 10, sigma: 0.1}, {traceRate: 2, spanRate: 20, sigma: 0.1}},
+			budget: 100,
+			check: func(t *testing.T, _ []demand, probs []float64) {
+				assert.Equal(t, []float64{1, 1}, probs)
+			},
+		},
+		{
+			name:   "spends exactly the budget",
+			strata: []demand{{traceRate: 100, spanRate: 1000, sigma: 0.1}, {traceRate: 50, spanRate: 2000, sigma: 0.3}},
+			budget: 300,
+			check: func(t *testing.T, strata []demand, probs []float64) {
+				assert.InDelta(t, 300, keptSpans(strata, probs), 1e-6)
+			},
+		},
+		{
+			name: "neyman: kept traces proportional to sigma at equal rates and costs",
+			strata: []demand{
+				{traceRate: 100, spanRate: 1000, sigma: 0.1},
+				{traceRate: 100, spanRate: 1000, sigma: 0.2},
+			},
+			budget: 300,
+			check: func(t *testing.T, _ []demand, probs []float64) {
+				assert.InDelta(t, 2, probs[1]/probs[0], 1e-6)
+			},
+		},
+		{
+			name: "neyman: costlier traces get fewer by the square root of the cost",
+			strata: []demand{
+				{traceRate: 100, spanRate: 100, sigma: 0.1},
+				{traceRate: 100, spanRate: 400, sigma: 0.1},
+			},
+			budget: 100,
+			check: func(t *testing.T, _ []demand, probs []float64) {
+				assert.InDelta(t, 2, probs[0]/probs[1], 1e-6)
+			},
+		},
+		{
+			name: "minimum representation for a rare route",
+			strata: []demand{
+				{traceRate: 1000, spanRate: 10000, sigma: 0.1, minRate: 1.0 / 60},
+				{traceRate: 0.001, spanRate: 0.01, sigma: 0.0001, minRate: 1.0 / 60},
+			},
+			budget: 100,
+			check: func(t *testing.T, strata []demand, probs []float64) {
+				assert.Equal(t, 1.0, probs[1], "a route rarer than the minimum is kept whole")
+				assert.InDelta(t, 100, keptSpans(strata, probs), 1e-6)
+			},
+		},
+		{
+			name: "minimums alone exceed the budget: scaled down evenly",
+			strata: []demand{
+				{traceRate: 1, spanRate: 100, sigma: 0.1, minRate: 1},
+				{traceRate: 1, spanRate: 100, sigma: 0.1, minRate: 1},
+			},
+			budget: 100,
+			check: func(t *testing.T, strata []demand, probs []float64) {
+				assert.InDelta(t, 0.5, probs[0], 1e-9)
+				assert.InDelta(t, 0.5, probs[1], 1e-9)
+			},
+		},
+		{
+			name:   "a stratum without arrivals keeps probability 1",
+			strata: []demand{{}, {traceRate: 10, spanRate: 100, sigma: 0.1}},
+			budget: 10,
+			check: func(t *testing.T, _ []demand, probs []float64) {
+				assert.Equal(t, 1.0, probs[0])
+				assert.InDelta(t, 0.1, probs[1], 1e-6)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			probs := allocate(tt.strata, tt.budget)
+			for _, p := range probs {
+				assert.True(t, p >= 0 && p <= 1, "probability %v", p)
+			}
+			tt.check(t, tt.strata, probs)
+		})
+	}
+}
+
+func TestAllocateRandomisedStaysInBudgetAndRange(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 2000 {
+		strata := make([]demand, 1+rng.IntN(20))
+		offered := 0.0
+		for i := range strata {
+			traces := rng.ExpFloat64() * 10
+			if rng.IntN(5) == 0 {
+				traces = 0
+			}
+			strata[i] = demand{traceRate: traces, spanRate: traces * (1 + rng.Float64()*50), sigma: rng.Float64(), minRate: rng.Float64() / 60}
+			offered += strata[i].spanRate
+		}
+		budget := rng.Float64() * offered * 1.2
+		if rng.IntN(10) == 0 {
+			budget = 0
+		}
+		probs := allocate(strata, budget)
+		for _, p := range probs {
+			require.False(t, math.IsNaN(p))
+			require.True(t, p >= 0 && p <= 1, "probability %v", p)
+		}
+		assert.InDelta(t, math.Min(budget, offered), keptSpans(strata, probs), 1e-6*offered+1e-9)
+	}
+}

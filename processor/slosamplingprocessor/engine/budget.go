@@ -1,0 +1,60 @@
+package engine
+
+import (
+	"math"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// effectiveBudget converts traces_per_second and bytes_per_second into
+// spans per second and keeps the lowest budget.
+func (e *Engine) effectiveBudget() float64 {
+	budget := e.cfg.Budget.SpansPerSecond
+	if e.cfg.Budget.TracesPerSecond > 0 {
+		var traces, spans float64
+		for _, st := range e.strataList {
+			traces += st.traceRate
+			spans += st.spanRate
+		}
+		if traces > 0 {
+			budget = math.Min(budget, e.cfg.Budget.TracesPerSecond*spans/traces)
+		}
+	}
+	if e.cfg.Budget.BytesPerSecond > 0 && e.wireSpans > 0 {
+		budget = math.Min(budget, e.cfg.Budget.BytesPerSecond*e.wireSpans/e.wireBytes)
+	}
+	return budget
+}
+
+// wireSizeWeight is the weight of a new batch in the average span size.
+const wireSizeWeight = 0.05
+
+// measureWireSize updates the average OTLP protobuf size per span.
+func (e *Engine) measureWireSize(td ptrace.Traces) {
+	spans := float64(td.SpanCount())
+	if spans == 0 {
+		return
+	}
+	size := float64(wireSizer.TracesSize(td))
+	if e.wireSpans == 0 {
+		e.wireBytes, e.wireSpans = size, spans
+		return
+	}
+	e.wireBytes = ewma(e.wireBytes, size, wireSizeWeight)
+	e.wireSpans = ewma(e.wireSpans, spans, wireSizeWeight)
+}
+
+var wireSizer = &ptrace.ProtoMarshaler{}
+
+// liveScale corrects stratum probabilities between adjustments for the
+// output since the last one, so that a burst of decisions in one tick
+// cannot overshoot. It depends only on past decisions, which keeps the
+// Horvitz–Thompson weights unbiased.
+func (e *Engine) liveScale() float64 {
+	if !e.saturated || e.adjustTarget <= 0 {
+		return 1
+	}
+	elapsed := float64(e.now-e.lastAdjust) / 1e9
+	deficit := e.outputDeficit + e.budgetSpansPerSecond*elapsed - e.outputSpans
+	return math.Max(0, e.budgetSpansPerSecond+deficit/controlHorizon) / e.adjustTarget
+}

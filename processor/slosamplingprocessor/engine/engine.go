@@ -1,0 +1,261 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// ErrBufferFull is returned when a batch cannot fit even in an empty
+// buffer; the caller should retry with smaller batches.
+var ErrBufferFull = errors.New("slo sampling: batch exceeds max_buffered_bytes")
+
+// Interner capacities: distinct span names, attribute keys and services
+// stored as ids; rarer strings are stored literally.
+const (
+	maxNames    = 1 << 16
+	maxKeys     = 1 << 14
+	maxServices = 1 << 12
+)
+
+// Engine buffers spans by trace and decides each trace once. It runs on
+// the timestamps it is given, never on the wall clock, and is not safe for
+// concurrent use.
+type Engine struct {
+	cfg      Config
+	matcher  *matcher
+	observer Observer
+
+	names, keys, services *interner
+	encoder               spanEncoder
+	decoder               spanDecoder
+	scratch               []byte
+	staged                []stagedChunk
+
+	traces        map[pcommon.TraceID]*bufferedTrace
+	arrivals      deadlineQueue // by first span: timeouts and memory pressure
+	quiet         deadlineQueue // root seen: decision_delay after the last span
+	scopes        scopeTable
+	bufferedBytes int64
+
+	kept    *keptCache
+	dropped *droppedFilter
+
+	strata     map[stratumKey]*stratum
+	strataList []*stratum
+	burn       []burnRate
+
+	violationProbability  float64
+	violationArrivedSpans float64
+	violationSpanRate     float64
+	rateWeight            float64 // EWMA bias correction during warm-up
+
+	now, lastAdjust int64
+	started         bool
+
+	saturated            bool    // arrivals exceed the budget
+	adjustTarget         float64 // output target of the last adjustment
+	outputSpans          float64 // since the last adjustment
+	outputRate           float64
+	outputDeficit        float64 // budget minus output, integrated over time
+	estimatedRate        float64
+	budgetSpansPerSecond float64
+
+	// wireBytes and wireSpans average the OTLP size of incoming spans
+	// (only measured with a bytes_per_second budget).
+	wireBytes, wireSpans float64
+}
+
+// New returns an engine for a validated config; observer may be nil.
+func New(cfg Config, observer Observer) (*Engine, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	m, err := newMatcher(cfg.Objectives)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		cfg:                  cfg,
+		matcher:              m,
+		observer:             observer,
+		names:                newInterner(maxNames),
+		keys:                 newInterner(maxKeys),
+		services:             newInterner(maxServices),
+		traces:               make(map[pcommon.TraceID]*bufferedTrace),
+		scopes:               scopeTable{byEncoding: make(map[string]*sharedScope)},
+		kept:                 newKeptCache(cfg.DecisionCache.KeptTraces),
+		dropped:              newDroppedFilter(cfg.DecisionCache.DroppedTraces),
+		strata:               make(map[stratumKey]*stratum),
+		burn:                 make([]burnRate, len(cfg.Objectives)),
+		violationProbability: 1,
+		budgetSpansPerSecond: cfg.Budget.SpansPerSecond,
+	}
+	e.encoder = spanEncoder{keys: e.keys, names: e.names}
+	e.decoder = spanDecoder{keys: e.keys, names: e.names}
+	return e, nil
+}
+
+// BufferedTraces is the number of undecided traces.
+func (e *Engine) BufferedTraces() int { return len(e.traces) }
+
+// BufferedBytes is the encoded size of the buffer, as bounded by max_buffered_bytes.
+func (e *Engine) BufferedBytes() int64 { return e.bufferedBytes + e.scopes.bytes }
+
+func (e *Engine) tick(now time.Time) {
+	n := now.UnixNano()
+	if !e.started {
+		e.started, e.now, e.lastAdjust = true, n, n
+	}
+	if n > e.now {
+		e.now = n
+	}
+}
+
+// Ingest buffers the spans of td. Spans of already decided traces follow
+// the remembered decision. Traces may be decided during the call when they
+// reach max_spans_per_trace or to stay under max_buffered_bytes.
+func (e *Engine) Ingest(now time.Time, td ptrace.Traces) (Output, error) {
+	e.tick(now)
+	out := Output{Late: ptrace.NewTraces()}
+	if e.cfg.Budget.BytesPerSecond > 0 {
+		e.measureWireSize(td)
+	}
+	total := e.stage(td)
+	if total > e.cfg.MaxBufferedBytes {
+		spans := 0
+		for i := range e.staged {
+			spans += e.staged[i].count
+		}
+		e.refused(spans, RefuseBufferFull)
+		return out, fmt.Errorf("%w: %d bytes encoded, max_buffered_bytes is %d", ErrBufferFull, total, e.cfg.MaxBufferedBytes)
+	}
+	for e.BufferedBytes()+total > e.cfg.MaxBufferedBytes {
+		t := e.oldest()
+		if t == nil {
+			break
+		}
+		out.Decisions = append(out.Decisions, e.decide(t, TriggerMemoryPressure))
+	}
+	e.commit(&out)
+	return out, nil
+}
+
+// oldest returns the undecided trace with the earliest first span.
+func (e *Engine) oldest() *bufferedTrace {
+	for {
+		entry, ok := e.arrivals.peek()
+		if !ok {
+			return nil
+		}
+		if !entry.trace.decided {
+			return entry.trace
+		}
+		e.arrivals.pop()
+	}
+}
+
+// Advance decides the traces due at now and readjusts probabilities every
+// adjust_interval.
+func (e *Engine) Advance(now time.Time) []Decision {
+	e.tick(now)
+	if e.now-e.lastAdjust >= e.cfg.AdjustInterval.Nanoseconds() {
+		e.adjust(float64(e.now-e.lastAdjust) / 1e9)
+	}
+	var decisions []Decision
+	for entry, ok := e.arrivals.peek(); ok && entry.deadline <= e.now; entry, ok = e.arrivals.peek() {
+		e.arrivals.pop()
+		if !entry.trace.decided {
+			decisions = append(decisions, e.decide(entry.trace, TriggerTimeout))
+		}
+	}
+	for entry, ok := e.quiet.peek(); ok && entry.deadline <= e.now; entry, ok = e.quiet.peek() {
+		e.quiet.pop()
+		if t := entry.trace; !t.decided && t.quietDeadline == entry.deadline {
+			decisions = append(decisions, e.decide(t, TriggerRootQuiet))
+		}
+	}
+	return decisions
+}
+
+// DecideAll decides every buffered trace, oldest first (on shutdown). The
+// buffered traces are first counted into the arrival rates, over at least
+// one adjust_interval, so that the final flush keeps to the budget too.
+func (e *Engine) DecideAll(now time.Time) []Decision {
+	e.tick(now)
+	for _, entry := range e.arrivals.entries[e.arrivals.head:] {
+		if !entry.trace.decided {
+			e.countArrival(entry.trace)
+		}
+	}
+	e.adjust(max(float64(e.now-e.lastAdjust)/1e9, e.cfg.AdjustInterval.Seconds()))
+	decisions := make([]Decision, 0, len(e.traces))
+	for t := e.oldest(); t != nil; t = e.oldest() {
+		decisions = append(decisions, e.decide(t, TriggerShutdown))
+	}
+	e.quiet = deadlineQueue{}
+	return decisions
+}
+
+// Fate is what the engine knows of a trace.
+type Fate int8
+
+const (
+	FateUnknown  Fate = iota // never seen, or forgotten
+	FateBuffered             // waiting for its decision
+	FateKept                 // kept, and still in the kept-ids memory
+	FateDropped              // dropped, per the dropped-ids filter
+)
+
+// Fate tells what became of a trace, from the buffer and the memory of decisions that routes
+// late spans.
+func (e *Engine) Fate(id pcommon.TraceID) Fate {
+	if _, ok := e.traces[id]; ok {
+		return FateBuffered
+	}
+	if _, kept := e.kept.get(id); kept {
+		return FateKept
+	}
+	if e.dropped.contains(id) {
+		return FateDropped
+	}
+	return FateUnknown
+}
+
+// Retain marks a trace to be kept whatever its sampling outcome, e.g.
+// because a log record refers to it. It reports whether the trace is
+// buffered or already kept; a trace already dropped cannot be retained.
+func (e *Engine) Retain(id pcommon.TraceID) bool {
+	if t, ok := e.traces[id]; ok {
+		t.retained = true
+		return true
+	}
+	_, kept := e.kept.get(id)
+	return kept
+}
+
+func (e *Engine) refused(spans int, reason RefuseReason) {
+	if e.observer != nil && spans > 0 {
+		e.observer.Refused(spans, reason)
+	}
+}
+
+// compactQueues drops decided traces from the queues once they dominate.
+func (e *Engine) compactQueues() {
+	for _, q := range []*deadlineQueue{&e.arrivals, &e.quiet} {
+		if q.len() < 2*len(e.traces)+4096 {
+			continue
+		}
+		live := q.entries[:0]
+		for _, entry := range q.entries[q.head:] {
+			if !entry.trace.decided {
+				live = append(live, entry)
+			}
+		}
+		clear(q.entries[len(live):])
+		q.entries, q.head = live, 0
+	}
+}

@@ -1,0 +1,89 @@
+package engine
+
+import "math"
+
+// Outcome classifies a decided trace within its route.
+type Outcome uint8
+
+const (
+	OutcomeOK        Outcome = iota // no error, no violated objective
+	OutcomeError                    // a span has status ERROR, no objective violated
+	OutcomeViolation                // an objective is violated
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case OutcomeError:
+		return "error"
+	case OutcomeViolation:
+		return "violation"
+	default:
+		return "ok"
+	}
+}
+
+// Stratum names a (service, route, outcome) group of traces. Route is the
+// name of the first objective the trace matches, else its root span name.
+type Stratum struct {
+	Service string
+	Route   string
+	Outcome Outcome
+}
+
+type stratumKey struct {
+	service, route   uint32
+	routeIsObjective bool
+	outcome          Outcome
+}
+
+// stratum holds the arrival statistics and sampling probability of a group.
+type stratum struct {
+	name      Stratum
+	objective int // index of the route's objective, or -1
+
+	arrivedTraces, arrivedSpans float64 // since the last adjustment
+	traceRate, spanRate         float64 // EWMA per second
+	probability                 float64
+}
+
+// ewma blends an observed rate into the average with weight alpha.
+func ewma(avg, observed, alpha float64) float64 { return avg + alpha*(observed-avg) }
+
+// ewmaAlpha is the weight of an interval of dt seconds for time constant tau.
+func ewmaAlpha(dt, tau float64) float64 { return 1 - math.Exp(-dt/tau) }
+
+// burnRate tracks an objective's bad ratio over a short and a long window.
+type burnRate struct {
+	arrived, bad         float64 // since the last adjustment
+	shortTotal, shortBad float64 // EWMA rates
+	longTotal, longBad   float64
+	shortBurn, longBurn  float64
+	fast                 bool
+}
+
+func (b *burnRate) update(dt, shortTau, longTau, budgeted, threshold float64) {
+	as, al := ewmaAlpha(dt, shortTau), ewmaAlpha(dt, longTau)
+	b.shortTotal = ewma(b.shortTotal, b.arrived/dt, as)
+	b.shortBad = ewma(b.shortBad, b.bad/dt, as)
+	b.longTotal = ewma(b.longTotal, b.arrived/dt, al)
+	b.longBad = ewma(b.longBad, b.bad/dt, al)
+	b.arrived, b.bad = 0, 0
+	b.shortBurn = burn(b.shortBad, b.shortTotal, budgeted)
+	b.longBurn = burn(b.longBad, b.longTotal, budgeted)
+	b.fast = b.shortBurn > threshold && b.longBurn > threshold
+}
+
+func burn(bad, total, budgeted float64) float64 {
+	if total <= 0 || budgeted <= 0 {
+		return 0
+	}
+	return bad / total / budgeted
+}
+
+// badRatio is the short-window bad ratio of the objective.
+func (b *burnRate) badRatio() float64 {
+	if b.shortTotal <= 0 {
+		return 0
+	}
+	return b.shortBad / b.shortTotal
+}

@@ -1,0 +1,41 @@
+package slosamplingprocessor
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
+)
+
+// FuzzConfig checks that any YAML either fails to load or validate with an
+// error, or yields a config the engine accepts: never a panic.
+func FuzzConfig(f *testing.F) {
+	seed, err := os.ReadFile(filepath.Join("testdata", "config.yaml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte("budget: {spans_per_second: 10}\nobjectives: [{name: a, errors: {target: 0.5}}]"))
+	f.Add([]byte("objectives: [{name: a, match: {condition: 'attributes[\"x\"] == 1'}, latency: {threshold: 1ms, target: 0.9}}]"))
+	f.Add([]byte("decision_delay: -1s\ntrace_timeout: 0\nmax_buffered_bytes: -5"))
+	f.Fuzz(func(t *testing.T, yaml []byte) {
+		retrieved, err := confmap.NewRetrievedFromYAML(yaml)
+		if err != nil {
+			return
+		}
+		conf, err := retrieved.AsConf()
+		if err != nil {
+			return
+		}
+		cfg := createDefaultConfig()
+		if conf.Unmarshal(cfg) != nil || confmap.Validate(cfg) != nil {
+			return
+		}
+		if _, err := engine.New(cfg.Config, nil); err != nil {
+			t.Fatalf("a validated config is refused by the engine: %v", err)
+		}
+	})
+}

@@ -1,0 +1,188 @@
+package slosamplingprocessor // import "github.com/tailwise/tailwise/processor/slosamplingprocessor"
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor"
+	"go.uber.org/zap"
+
+	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
+)
+
+// tickInterval is how often the engine is advanced on the wall clock.
+const tickInterval = 100 * time.Millisecond
+
+// sloSampler runs the engine on the wall clock: spans go in through
+// ConsumeTraces, a ticker decides due traces and forwards the kept ones.
+type sloSampler struct {
+	next            consumer.Traces
+	logger          *zap.Logger
+	telemetry       *metadata.TelemetryBuilder
+	observer        *telemetryObserver
+	shutdownTimeout time.Duration
+	decisionsID     *component.ID
+	now             func() time.Time
+	registry        tracedecisionextension.Registry // nil without the decisions option
+
+	mu     sync.Mutex
+	engine *engine.Engine
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+var _ processor.Traces = (*sloSampler)(nil)
+
+func newSLOSampler(set processor.Settings, cfg *Config, next consumer.Traces) (*sloSampler, error) {
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	observer := newTelemetryObserver(tb)
+	e, err := engine.New(cfg.Config, observer)
+	if err != nil {
+		tb.Shutdown()
+		return nil, err
+	}
+	return &sloSampler{
+		next:            next,
+		logger:          set.Logger,
+		telemetry:       tb,
+		observer:        observer,
+		shutdownTimeout: cfg.ShutdownTimeout,
+		decisionsID:     cfg.Decisions,
+		now:             time.Now,
+		engine:          e,
+	}, nil
+}
+
+func (p *sloSampler) Capabilities() consumer.Capabilities {
+	return consumer.Capabilities{MutatesData: false}
+}
+
+func (p *sloSampler) Start(_ context.Context, host component.Host) error {
+	if p.decisionsID != nil {
+		reg, err := tracedecisionextension.Find(host, *p.decisionsID)
+		if err != nil {
+			return fmt.Errorf("decisions: %w", err)
+		}
+		reg.AttachSampler(registrySampler{p})
+		p.registry = reg
+	}
+	p.stop, p.done = make(chan struct{}), make(chan struct{})
+	go p.run()
+	return nil
+}
+
+func (p *sloSampler) run() {
+	defer close(p.done)
+	ticker := time.NewTicker(tickInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-ticker.C:
+			p.advance(context.Background())
+		}
+	}
+}
+
+// advance decides the traces due now and forwards the kept ones.
+func (p *sloSampler) advance(ctx context.Context) {
+	p.mu.Lock()
+	decisions := p.engine.Advance(p.now())
+	p.mu.Unlock()
+	p.forward(ctx, decisions, ptrace.Traces{})
+}
+
+// ConsumeTraces buffers td. A batch that cannot fit even after early
+// decisions is refused with a retryable error.
+func (p *sloSampler) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
+	p.telemetry.ProcessorSloSamplingSpansReceived.Add(ctx, int64(td.SpanCount()))
+	p.mu.Lock()
+	out, err := p.engine.Ingest(p.now(), td)
+	p.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	p.forward(ctx, out.Decisions, out.Late)
+	return nil
+}
+
+// forward publishes the decisions and sends kept traces and late spans downstream in one batch.
+func (p *sloSampler) forward(ctx context.Context, decisions []engine.Decision, late ptrace.Traces) {
+	if p.registry != nil {
+		for i := range decisions {
+			p.registry.Publish(decisions[i].TraceID, decisions[i].Kept)
+		}
+	}
+	out := ptrace.NewTraces()
+	if late != (ptrace.Traces{}) {
+		late.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+	}
+	for i := range decisions {
+		if decisions[i].Kept {
+			decisions[i].Traces.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+		}
+	}
+	spans := out.SpanCount()
+	if spans == 0 {
+		return
+	}
+	if err := p.next.ConsumeTraces(ctx, out); err != nil {
+		p.observer.refused(spans, "downstream_error")
+		p.logger.Warn("Forwarding kept traces failed", zap.Int("spans", spans), zap.Error(err))
+	}
+}
+
+// Shutdown stops the ticker, then decides every buffered trace and
+// forwards the kept ones within shutdown_timeout.
+func (p *sloSampler) Shutdown(ctx context.Context) error {
+	defer p.telemetry.Shutdown()
+	if p.stop != nil {
+		close(p.stop)
+		<-p.done
+		p.stop = nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, p.shutdownTimeout)
+	defer cancel()
+	p.mu.Lock()
+	decisions := p.engine.DecideAll(p.now())
+	p.mu.Unlock()
+	p.forward(ctx, decisions, ptrace.Traces{})
+	return ctx.Err()
+}
+
+// registrySampler answers the trace_decisions extension from the engine, under the processor's lock.
+type registrySampler struct{ p *sloSampler }
+
+func (s registrySampler) Fate(id pcommon.TraceID) tracedecisionextension.Fate {
+	s.p.mu.Lock()
+	f := s.p.engine.Fate(id)
+	s.p.mu.Unlock()
+	switch f {
+	case engine.FateBuffered:
+		return tracedecisionextension.Pending
+	case engine.FateKept:
+		return tracedecisionextension.Kept
+	case engine.FateDropped:
+		return tracedecisionextension.Dropped
+	}
+	return tracedecisionextension.Unknown
+}
+
+func (s registrySampler) Retain(id pcommon.TraceID) bool {
+	s.p.mu.Lock()
+	defer s.p.mu.Unlock()
+	return s.p.engine.Retain(id)
+}

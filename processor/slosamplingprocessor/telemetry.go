@@ -1,0 +1,96 @@
+package slosamplingprocessor // import "github.com/tailwise/tailwise/processor/slosamplingprocessor"
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
+)
+
+// telemetryObserver turns engine events into the processor's metrics. The
+// engine calls it under the processor's lock.
+type telemetryObserver struct {
+	tb *metadata.TelemetryBuilder
+	// decisionOptions caches attribute sets: decisions repeat few combinations.
+	decisionOptions map[decisionKey]decisionOptions
+}
+
+type decisionKey struct {
+	kept                       bool
+	reason, trigger, objective string
+}
+
+type decisionOptions struct {
+	traces, spans, latency metric.MeasurementOption
+}
+
+var _ engine.Observer = (*telemetryObserver)(nil)
+
+func newTelemetryObserver(tb *metadata.TelemetryBuilder) *telemetryObserver {
+	return &telemetryObserver{tb: tb, decisionOptions: map[decisionKey]decisionOptions{}}
+}
+
+func (o *telemetryObserver) TracesStarted(traces int) {
+	o.tb.ProcessorSloSamplingTracesReceived.Add(context.Background(), int64(traces))
+}
+
+func (o *telemetryObserver) Decided(d *engine.Decision) {
+	ctx := context.Background()
+	key := decisionKey{kept: d.Kept, reason: string(d.Reason), trigger: string(d.Trigger), objective: d.Objective}
+	opts, ok := o.decisionOptions[key]
+	if !ok {
+		decision := attribute.String("decision", "dropped")
+		if d.Kept {
+			decision = attribute.String("decision", "kept")
+		}
+		reason, trigger, objective := attribute.String("reason", key.reason), attribute.String("trigger", key.trigger), attribute.String("objective", key.objective)
+		opts = decisionOptions{
+			traces:  metric.WithAttributeSet(attribute.NewSet(decision, reason, trigger, objective)),
+			spans:   metric.WithAttributeSet(attribute.NewSet(decision, reason, objective)),
+			latency: metric.WithAttributeSet(attribute.NewSet(trigger)),
+		}
+		o.decisionOptions[key] = opts
+	}
+	o.tb.ProcessorSloSamplingTracesDecided.Add(ctx, 1, opts.traces)
+	o.tb.ProcessorSloSamplingSpansDecided.Add(ctx, int64(d.Spans), opts.spans)
+	o.tb.ProcessorSloSamplingDecisionLatency.Record(ctx, d.Latency.Seconds(), opts.latency)
+}
+
+func (o *telemetryObserver) LateSpans(spans int, kept bool) {
+	decision := "dropped"
+	if kept {
+		decision = "kept"
+	}
+	o.tb.ProcessorSloSamplingLateSpans.Add(context.Background(), int64(spans), metric.WithAttributes(attribute.String("decision", decision)))
+}
+
+func (o *telemetryObserver) Refused(spans int, reason engine.RefuseReason) {
+	o.refused(spans, string(reason))
+}
+
+func (o *telemetryObserver) refused(spans int, reason string) {
+	o.tb.ProcessorSloSamplingSpansRefused.Add(context.Background(), int64(spans), metric.WithAttributes(attribute.String("reason", reason)))
+}
+
+func (o *telemetryObserver) Adjusted(s *engine.Snapshot) {
+	ctx := context.Background()
+	o.tb.ProcessorSloSamplingBufferedTraces.Record(ctx, int64(s.BufferedTraces))
+	o.tb.ProcessorSloSamplingBufferedBytes.Record(ctx, s.BufferedBytes)
+	for _, st := range s.Strata {
+		o.tb.ProcessorSloSamplingStratumProbability.Record(ctx, st.Probability, metric.WithAttributes(
+			attribute.String("service", st.Service),
+			attribute.String("route", st.Route),
+			attribute.String("outcome", st.Outcome.String()),
+		))
+	}
+	o.tb.ProcessorSloSamplingOutputRate.Record(ctx, s.BudgetSpansPerSecond, metric.WithAttributes(attribute.String("rate", "budget")))
+	o.tb.ProcessorSloSamplingOutputRate.Record(ctx, s.EstimatedSpansPerSecond, metric.WithAttributes(attribute.String("rate", "estimated")))
+	o.tb.ProcessorSloSamplingOutputRate.Record(ctx, s.OutputSpansPerSecond, metric.WithAttributes(attribute.String("rate", "measured")))
+	for _, obj := range s.Objectives {
+		o.tb.ProcessorSloSamplingBurnRate.Record(ctx, obj.ShortBurnRate, metric.WithAttributes(attribute.String("objective", obj.Name), attribute.String("window", "short")))
+		o.tb.ProcessorSloSamplingBurnRate.Record(ctx, obj.LongBurnRate, metric.WithAttributes(attribute.String("objective", obj.Name), attribute.String("window", "long")))
+	}
+}

@@ -32,6 +32,8 @@ import (
 	pprofextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/pprofextension"
 	piiredactionprocessor "github.com/tailwise/tailwise/processor/piiredactionprocessor"
 	tracecontextprocessor "github.com/tailwise/tailwise/processor/tracecontextprocessor"
+	slosamplingprocessor "github.com/tailwise/tailwise/processor/slosamplingprocessor"
+	tracedecisionprocessor "github.com/tailwise/tailwise/processor/tracedecisionprocessor"
 	batchprocessor "go.opentelemetry.io/collector/processor/batchprocessor"
 	memorylimiterprocessor "go.opentelemetry.io/collector/processor/memorylimiterprocessor"
 	tailsamplingprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor"
@@ -129,6 +131,8 @@ func components() (otelcol.Factories, error) {
 	factories.Processors, err = otelcol.MakeFactoryMap[processor.Factory](
 		piiredactionprocessor.NewFactory(),
 		tracecontextprocessor.NewFactory(),
+		slosamplingprocessor.NewFactory(),
+		tracedecisionprocessor.NewFactory(),
 		batchprocessor.NewFactory(),
 		memorylimiterprocessor.NewFactory(),
 		tailsamplingprocessor.NewFactory(),
@@ -145,6 +149,8 @@ func components() (otelcol.Factories, error) {
 	factories.ProcessorModules = makeModulesMap(factories.Processors, map[component.Type]string{
 		piiredactionprocessor.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		tracecontextprocessor.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
+		slosamplingprocessor.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
+		tracedecisionprocessor.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		batchprocessor.NewFactory().Type(): "go.opentelemetry.io/collector/processor/batchprocessor v0.157.0",
 		memorylimiterprocessor.NewFactory().Type(): "go.opentelemetry.io/collector/processor/memorylimiterprocessor v0.157.0",
 		tailsamplingprocessor.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor v0.157.0",

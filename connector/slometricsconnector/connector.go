@@ -171,8 +171,8 @@ func (c *sloMetrics) flush(ctx context.Context) {
 	}
 }
 
-// render writes every series as cumulative metrics, grouped by service, with the exemplars
-// settled since the last flush.
+// render writes every series as cumulative metrics, grouped by service, with each bucket's
+// latest exemplar of a kept trace.
 func (c *sloMetrics) render(now pcommon.Timestamp) pmetric.Metrics {
 	md := pmetric.NewMetrics()
 	byService := map[string]servicePoints{}
@@ -196,14 +196,16 @@ func (c *sloMetrics) render(now pcommon.Timestamp) pmetric.Metrics {
 		hp.SetSum(s.sumMs)
 		hp.ExplicitBounds().FromRaw(c.agg.boundsMs)
 		hp.BucketCounts().FromRaw(s.buckets)
-		for _, e := range s.attached {
+		for _, e := range s.exemplars {
+			if e.traceID.IsEmpty() {
+				continue
+			}
 			ex := hp.Exemplars().AppendEmpty()
 			ex.SetTraceID(e.traceID)
 			ex.SetSpanID(e.spanID)
 			ex.SetDoubleValue(e.ms)
 			ex.SetTimestamp(e.at)
 		}
-		s.attached = s.attached[:0]
 	}
 	return md
 }

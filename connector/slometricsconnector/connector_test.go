@@ -148,17 +148,31 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	checkCounts(t, sink.AllMetrics()[0], map[string]int64{"GET /cart false": 4, "POST /cart true": 1},
 		map[string][]uint64{"GET /cart false": {2, 1, 1}, "POST /cart true": {1, 0, 0}})
 
-	// The pending trace is kept later; the unknown one never gets a decision.
+	// The pending trace is kept later and joins the exemplars, which stay until replaced; the
+	// unknown one never gets a decision and never shows.
 	reg.fates[pending] = tracedecisionextension.Kept
 	clock = clock.Add(time.Hour)
 	c.flush(context.Background())
-	if got := exemplarTraces(t, sink.AllMetrics()[1]); got != "GET /cart:"+pending.String() {
-		t.Fatalf("second flush exemplars %q, want the trace kept since", got)
+	all := "GET /cart:" + kept.String() + " GET /cart:" + pending.String() + " POST /cart:" + failedKept.String()
+	if got := exemplarTraces(t, sink.AllMetrics()[1]); got != all {
+		t.Fatalf("second flush exemplars %q, want %q", got, all)
 	}
 	clock = clock.Add(2 * time.Hour)
 	c.flush(context.Background())
-	if got := exemplarTraces(t, sink.AllMetrics()[2]); got != "" {
-		t.Fatalf("third flush exemplars %q, want none: the undecided candidate expired", got)
+	if got := exemplarTraces(t, sink.AllMetrics()[2]); got != all {
+		t.Fatalf("third flush exemplars %q, want %q: the undecided candidate expired", got, all)
+	}
+	// A newer kept trace in a bucket replaces the bucket's exemplar.
+	td = ptrace.NewTraces()
+	newer := entryTrace(td, "cart", "GET /cart", 6, 40, false)
+	reg.fates[newer] = tracedecisionextension.Kept
+	if err := c.ConsumeTraces(context.Background(), td); err != nil {
+		t.Fatal(err)
+	}
+	c.flush(context.Background())
+	all = "GET /cart:" + pending.String() + " GET /cart:" + newer.String() + " POST /cart:" + failedKept.String()
+	if got := exemplarTraces(t, sink.AllMetrics()[3]); got != all {
+		t.Fatalf("fourth flush exemplars %q, want %q", got, all)
 	}
 	if err := c.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)

@@ -26,13 +26,15 @@ type candidate struct {
 	seen    time.Time         // when the connector saw the span
 }
 
-// series holds the cumulative counts of one series and its exemplar candidates per bucket.
+// series holds the cumulative counts of one series, its exemplar candidates per bucket, and
+// per bucket the latest candidate whose trace was kept: the exemplar it shows until a newer one
+// replaces it, so that every scrape and every push carries it.
 type series struct {
 	count      uint64
 	sumMs      float64
 	buckets    []uint64      // len(bounds)+1
 	candidates [][]candidate // per bucket, oldest first
-	attached   []candidate   // exemplars to emit at the next flush
+	exemplars  []candidate   // per bucket; zero traceID: none yet
 }
 
 // outcomes counts what became of exemplar candidates during a flush.
@@ -90,11 +92,11 @@ func (a *aggregator) add(key seriesKey, c candidate) {
 
 func (a *aggregator) newSeries() *series {
 	n := len(a.boundsMs) + 1
-	return &series{buckets: make([]uint64, n), candidates: make([][]candidate, n)}
+	return &series{buckets: make([]uint64, n), candidates: make([][]candidate, n), exemplars: make([]candidate, n)}
 }
 
-// settle asks the sampler about every candidate: a kept one becomes an exemplar, a dropped one
-// is discarded, an undecided one waits until maxWait.
+// settle asks the sampler about every candidate: a kept one becomes its bucket's exemplar
+// (replacing an older one), a dropped one is discarded, an undecided one waits until maxWait.
 func (a *aggregator) settle(fate func(pcommon.TraceID) tracedecisionextension.Fate, now time.Time) outcomes {
 	var o outcomes
 	o.evicted, a.evicted = a.evicted, 0
@@ -104,7 +106,10 @@ func (a *aggregator) settle(fate func(pcommon.TraceID) tracedecisionextension.Fa
 			for _, c := range cands {
 				switch fate(c.traceID) {
 				case tracedecisionextension.Kept:
-					s.attached = append(s.attached, c)
+					if !s.exemplars[b].traceID.IsEmpty() {
+						o.evicted++
+					}
+					s.exemplars[b] = c
 					o.attached++
 				case tracedecisionextension.Dropped:
 					o.dropped++

@@ -21,8 +21,8 @@ import (
 )
 
 // TestDemoConfigRuns checks what `make run` promises: configs/demo.yaml starts with no external
-// service, replays the bundled recording, accepts OTLP on localhost, writes the data to its files
-// and serves RED metrics with exemplars in OpenMetrics.
+// service, replays the bundled recording, accepts OTLP on localhost, samples traces, writes the
+// data to its files and serves SLO metrics with exemplars of kept traces in OpenMetrics.
 func TestDemoConfigRuns(t *testing.T) {
 	dir := t.TempDir()
 	harness.StartCollector(t, []string{filepath.Join(harness.RepoRoot(), "configs", "demo.yaml")}, "127.0.0.1:13133",
@@ -37,6 +37,7 @@ func TestDemoConfigRuns(t *testing.T) {
 	service := "demo-" + randomHex(3)
 	start := time.Now()
 	td, ids := makeTraces(service, 5, start)
+	failAll(td) // SLO-violating: the sampler keeps them all
 	if err := client.SendTraces(td); err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +82,8 @@ func TestDemoConfigRuns(t *testing.T) {
 			return err
 		}
 		for _, line := range strings.Split(body, "\n") {
-			if strings.HasPrefix(line, "traces_span_metrics_duration_milliseconds_bucket{") &&
-				strings.Contains(line, service) && strings.Contains(line, `# {trace_id="`) {
+			if strings.HasPrefix(line, "slo_request_duration_milliseconds_bucket{") &&
+				strings.Contains(line, `job="`+service+`"`) && strings.Contains(line, `# {`) && strings.Contains(line, `trace_id="`) {
 				for _, id := range ids {
 					if strings.Contains(line, id) {
 						return nil

@@ -1,0 +1,67 @@
+// Package tenancy holds what the tenant_auth extension and the tenant processor share: the
+// attribute names of the authentication data and the rules of a valid tenant ID.
+package tenancy
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Attribute names of the client.Info.Auth data set by the tenant_auth extension.
+const (
+	// AttributeTenant is the tenant the request's data belongs to (a string).
+	AttributeTenant = "tenant"
+	// AttributeTenants lists every tenant the credential may speak for (a []string).
+	AttributeTenants = "tenants"
+	// AttributeSubject names the credential that authenticated the request (a string).
+	AttributeSubject = "subject"
+	// AttributeRefusal, when not empty, is why the request's tenant claim was refused; the
+	// extension leaves the refusal to the tenant processor when configured to (a string).
+	AttributeRefusal = "refusal"
+)
+
+// Reasons of a refused tenant claim, the values of AttributeRefusal.
+const (
+	RefusalInvalidTenant   = "invalid_tenant"
+	RefusalUnknownTenant   = "unknown_tenant"
+	RefusalClaimNotAllowed = "claim_not_allowed"
+)
+
+// DefaultHeader is the request header that claims a tenant (Loki, Mimir and Tempo use it).
+const DefaultHeader = "X-Scope-OrgID"
+
+// MaxIDLength is the longest tenant ID Loki, Mimir and Tempo accept, in bytes.
+const MaxIDLength = 150
+
+var errEmptyID = errors.New("tenant ID is empty")
+
+// ValidateID reports whether id is a tenant ID that Loki, Mimir and Tempo accept: at most 150
+// bytes of letters, digits and the characters !-_.*'() and neither "." nor "..".
+func ValidateID(id string) error {
+	switch {
+	case id == "":
+		return errEmptyID
+	case len(id) > MaxIDLength:
+		return fmt.Errorf("tenant ID is %d bytes long, the limit is %d", len(id), MaxIDLength)
+	case id == "." || id == "..":
+		return fmt.Errorf("tenant ID %q is not allowed", id)
+	}
+	for i := 0; i < len(id); i++ {
+		if !allowedByte(id[i]) {
+			return fmt.Errorf("tenant ID %q has the character %q at byte %d; allowed are letters, digits and !-_.*'()", id, id[i], i)
+		}
+	}
+	return nil
+}
+
+func allowedByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	switch c {
+	case '!', '-', '_', '.', '*', '\'', '(', ')':
+		return true
+	}
+	return false
+}

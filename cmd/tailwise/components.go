@@ -24,6 +24,7 @@ import (
 	prometheusremotewriteexporter "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/prometheusremotewriteexporter"
 	loadbalancingexporter "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/loadbalancingexporter"
 	tracedecisionextension "github.com/tailwise/tailwise/extension/tracedecisionextension"
+	tenantauthextension "github.com/tailwise/tailwise/extension/tenantauthextension"
 	healthcheckextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension"
 	headerssetterextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/headerssetterextension"
 	filestorage "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage"
@@ -34,6 +35,7 @@ import (
 	tracecontextprocessor "github.com/tailwise/tailwise/processor/tracecontextprocessor"
 	slosamplingprocessor "github.com/tailwise/tailwise/processor/slosamplingprocessor"
 	tracedecisionprocessor "github.com/tailwise/tailwise/processor/tracedecisionprocessor"
+	tenantprocessor "github.com/tailwise/tailwise/processor/tenantprocessor"
 	batchprocessor "go.opentelemetry.io/collector/processor/batchprocessor"
 	memorylimiterprocessor "go.opentelemetry.io/collector/processor/memorylimiterprocessor"
 	tailsamplingprocessor "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor"
@@ -70,6 +72,7 @@ func components() (otelcol.Factories, error) {
 
 	factories.Extensions, err = otelcol.MakeFactoryMap[extension.Factory](
 		tracedecisionextension.NewFactory(),
+		tenantauthextension.NewFactory(),
 		healthcheckextension.NewFactory(),
 		headerssetterextension.NewFactory(),
 		filestorage.NewFactory(),
@@ -82,6 +85,7 @@ func components() (otelcol.Factories, error) {
 	}
 	factories.ExtensionModules = makeModulesMap(factories.Extensions, map[component.Type]string{
 		tracedecisionextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
+		tenantauthextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		healthcheckextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension v0.157.0",
 		headerssetterextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/headerssetterextension v0.157.0",
 		filestorage.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage v0.156.0",
@@ -133,6 +137,7 @@ func components() (otelcol.Factories, error) {
 		tracecontextprocessor.NewFactory(),
 		slosamplingprocessor.NewFactory(),
 		tracedecisionprocessor.NewFactory(),
+		tenantprocessor.NewFactory(),
 		batchprocessor.NewFactory(),
 		memorylimiterprocessor.NewFactory(),
 		tailsamplingprocessor.NewFactory(),
@@ -151,6 +156,7 @@ func components() (otelcol.Factories, error) {
 		tracecontextprocessor.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		slosamplingprocessor.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		tracedecisionprocessor.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
+		tenantprocessor.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		batchprocessor.NewFactory().Type(): "go.opentelemetry.io/collector/processor/batchprocessor v0.157.0",
 		memorylimiterprocessor.NewFactory().Type(): "go.opentelemetry.io/collector/processor/memorylimiterprocessor v0.157.0",
 		tailsamplingprocessor.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/processor/tailsamplingprocessor v0.157.0",

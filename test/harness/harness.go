@@ -220,7 +220,13 @@ func StartGateway(t testing.TB, be *Backends, tokens ...string) *Collector {
 // StartGatewayWith starts the collector with configs/gateway.yaml merged with overlay configs.
 func StartGatewayWith(t testing.TB, be *Backends, overlays []string, tokens ...string) *Collector {
 	t.Helper()
-	env := GatewayEnv(t, be, tokens...)
+	return StartGatewayWithEnv(t, GatewayEnv(t, be, tokens...), overlays)
+}
+
+// StartGatewayWithEnv starts the collector with configs/gateway.yaml merged with overlay configs,
+// in an environment from GatewayEnv that the caller may have changed.
+func StartGatewayWithEnv(t testing.TB, env map[string]string, overlays []string) *Collector {
+	t.Helper()
 	configs := append([]string{filepath.Join(RepoRoot(), "configs", "gateway.yaml")}, overlays...)
 	return StartCollector(t, configs, env["TAILWISE_HEALTH_ENDPOINT"], env,
 		env["TAILWISE_OTLP_GRPC_ENDPOINT"], env["TAILWISE_OTLP_HTTP_ENDPOINT"], env["TAILWISE_PROMETHEUS_ENDPOINT"],

@@ -18,11 +18,15 @@ import (
 // Tailwise's (test/bench/contrib-overlay.yaml), against the same real backends, and reports the
 // collector's CPU seconds per million spans, its peak RSS and the achieved throughput.
 //
-//	make bench-replay   (REPLAY_RECORDING=file to replay another recording)
+//	make bench-replay   (REPLAY_RECORDING=file to replay another recording, REPLAY_LOOPS=n times)
 func BenchmarkGatewayReplay(b *testing.B) {
 	rec := os.Getenv("REPLAY_RECORDING")
 	if rec == "" {
 		rec = filepath.Join(harness.RepoRoot(), "..", "shared", "data", "nezha-onlineboutique-2022-08-22", "traces.otlp.jsonl.gz")
+	}
+	loops := os.Getenv("REPLAY_LOOPS") // runs long against the samplers' decision waits
+	if loops == "" {
+		loops = "5"
 	}
 	be := harness.StartBackends(b)
 	results := map[string][3]float64{}
@@ -39,7 +43,7 @@ func BenchmarkGatewayReplay(b *testing.B) {
 				col := harness.StartGatewayWith(b, be, v.overlays, token)
 				out, err := exec.Command(filepath.Join(harness.RepoRoot(), "bin", "tailctl"), "replay", rec,
 					"--endpoint", col.OTLPGRPC, "--header", "authorization=Bearer "+token,
-					"--speed", "0", "--rewrite-ids", "--shift-time", "--workers", "4", "--json").Output()
+					"--speed", "0", "--loop", loops, "--rewrite-ids", "--shift-time", "--workers", "4", "--json").Output()
 				if err != nil {
 					b.Fatalf("tailctl replay: %v\n%s", err, out)
 				}

@@ -56,6 +56,7 @@ e2e: build backends-install
 
 ## bench: Go benchmarks of our components (compare runs with benchstat)
 bench:
+	@mkdir -p .cache
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee .cache/bench.txt
 
 ## bench-replay: replay a recording through the gateway with our processors and with contrib's

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tailwise/tailwise/connector/slometricsconnector/internal/metadata"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/extension/tracedecisionextension/tracedecisiontest"
 )
 
 func TestLoadConfig(t *testing.T) {
@@ -64,19 +65,6 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
-// decisions is a trace_decisions registry whose fates the test sets.
-type decisions struct {
-	component.Component
-	tracedecisionextension.Registry
-	fates map[pcommon.TraceID]tracedecisionextension.Fate
-}
-
-func (d *decisions) Fate(id pcommon.TraceID) tracedecisionextension.Fate { return d.fates[id] }
-
-type host map[component.ID]component.Component
-
-func (h host) GetExtensions() map[component.ID]component.Component { return h }
-
 // entryTrace is one trace of a server span (the entry) and a client child.
 func entryTrace(td ptrace.Traces, service, route string, id byte, ms int, failed bool) pcommon.TraceID {
 	rs := td.ResourceSpans().AppendEmpty()
@@ -120,8 +108,8 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	c := conn.(*sloMetrics)
 	clock := time.Unix(1800000000, 0)
 	c.now = func() time.Time { return clock }
-	reg := &decisions{fates: map[pcommon.TraceID]tracedecisionextension.Fate{}}
-	if err := c.Start(context.Background(), host{cfg.Decisions: reg}); err != nil {
+	reg := tracedecisiontest.NewRegistry(nil)
+	if err := c.Start(context.Background(), tracedecisiontest.Host{cfg.Decisions: reg}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -131,8 +119,10 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	pending := entryTrace(td, "cart", "GET /cart", 3, 500, false)
 	unknown := entryTrace(td, "cart", "GET /cart", 4, 2000, false)
 	failedKept := entryTrace(td, "cart", "POST /cart", 5, 20, true)
-	reg.fates[kept], reg.fates[dropped], reg.fates[pending] = tracedecisionextension.Kept, tracedecisionextension.Dropped, tracedecisionextension.Pending
-	reg.fates[failedKept] = tracedecisionextension.Kept
+	reg.Set(kept, tracedecisionextension.Kept)
+	reg.Set(dropped, tracedecisionextension.Dropped)
+	reg.Set(pending, tracedecisionextension.Pending)
+	reg.Set(failedKept, tracedecisionextension.Kept)
 	if err := c.ConsumeTraces(context.Background(), td); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +140,7 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 
 	// The pending trace is kept later and joins the exemplars, which stay until replaced; the
 	// unknown one never gets a decision and never shows.
-	reg.fates[pending] = tracedecisionextension.Kept
+	reg.Set(pending, tracedecisionextension.Kept)
 	clock = clock.Add(time.Hour)
 	c.flush(context.Background())
 	all := "GET /cart:" + kept.String() + " GET /cart:" + pending.String() + " POST /cart:" + failedKept.String()
@@ -165,7 +155,7 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	// A newer kept trace in a bucket replaces the bucket's exemplar.
 	td = ptrace.NewTraces()
 	newer := entryTrace(td, "cart", "GET /cart", 6, 40, false)
-	reg.fates[newer] = tracedecisionextension.Kept
+	reg.Set(newer, tracedecisionextension.Kept)
 	if err := c.ConsumeTraces(context.Background(), td); err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +167,7 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	if err := c.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if reg.fates[unknown] != tracedecisionextension.Unknown {
+	if reg.Fate(unknown) != tracedecisionextension.Unknown {
 		t.Fatal("the test's unknown trace must stay unknown")
 	}
 }

@@ -12,11 +12,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/extension/tracedecisionextension/tracedecisiontest"
 )
-
-type hostWith map[component.ID]component.Component
-
-func (h hostWith) GetExtensions() map[component.ID]component.Component { return h }
 
 func TestPublishesDecisionsAndAnswersTheRegistry(t *testing.T) {
 	id := component.MustNewID("trace_decisions")
@@ -32,7 +29,7 @@ func TestPublishesDecisionsAndAnswersTheRegistry(t *testing.T) {
 	cfg.Budget.SpansPerSecond = 0.0001 // nearly nothing is kept unless it must be
 	sink := &consumertest.TracesSink{}
 	p, _, clock := newTestSampler(t, cfg, sink)
-	require.NoError(t, p.Start(context.Background(), hostWith{id: ext}))
+	require.NoError(t, p.Start(context.Background(), tracedecisiontest.Host{id: ext}))
 
 	// A fast checkout (not violating) that an error log retains, and one nobody retains.
 	retained, plain := checkoutTrace(1, 10*time.Millisecond), checkoutTrace(2, 10*time.Millisecond)
@@ -60,6 +57,6 @@ func TestStartFailsWithoutTheDecisionsExtension(t *testing.T) {
 	cfg := shopConfig()
 	cfg.Decisions = &id
 	p, _, _ := newTestSampler(t, cfg, consumertest.NewNop())
-	err := p.Start(context.Background(), hostWith{})
+	err := p.Start(context.Background(), tracedecisiontest.Host{})
 	require.ErrorContains(t, err, "decisions: extension \"trace_decisions\" is not configured")
 }

@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/extension/tracedecisionextension/tracedecisiontest"
 	"github.com/tailwise/tailwise/processor/tracedecisionprocessor/internal/metadata"
 )
 
@@ -66,23 +67,11 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
-// decisions is a trace_decisions registry whose fates the test sets.
-type decisions struct {
-	component.Component
-	tracedecisionextension.Registry
-	fates    map[pcommon.TraceID]tracedecisionextension.Fate
-	retained []pcommon.TraceID
+func testFates() map[pcommon.TraceID]tracedecisionextension.Fate {
+	return map[pcommon.TraceID]tracedecisionextension.Fate{
+		keptTrace: tracedecisionextension.Kept, droppedTrace: tracedecisionextension.Dropped, pendingTrace: tracedecisionextension.Pending,
+	}
 }
-
-func (d *decisions) Fate(id pcommon.TraceID) tracedecisionextension.Fate { return d.fates[id] }
-func (d *decisions) Retain(id pcommon.TraceID) bool {
-	d.retained = append(d.retained, id)
-	return d.fates[id] == tracedecisionextension.Pending
-}
-
-type host map[component.ID]component.Component
-
-func (h host) GetExtensions() map[component.ID]component.Component { return h }
 
 var (
 	keptTrace    = pcommon.TraceID{1}
@@ -91,7 +80,7 @@ var (
 	unknownTrace = pcommon.TraceID{4}
 )
 
-func newLogsProcessor(t *testing.T, mutate func(*Config)) (*logsProcessor, *decisions, *consumertest.LogsSink, *time.Time) {
+func newLogsProcessor(t *testing.T, mutate func(*Config)) (*logsProcessor, *tracedecisiontest.Registry, *consumertest.LogsSink, *time.Time) {
 	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.Decisions = component.MustNewID("trace_decisions")
@@ -106,10 +95,8 @@ func newLogsProcessor(t *testing.T, mutate func(*Config)) (*logsProcessor, *deci
 	p := proc.(*logsProcessor)
 	clock := time.Unix(1800000000, 0)
 	p.now = func() time.Time { return clock }
-	reg := &decisions{fates: map[pcommon.TraceID]tracedecisionextension.Fate{
-		keptTrace: tracedecisionextension.Kept, droppedTrace: tracedecisionextension.Dropped, pendingTrace: tracedecisionextension.Pending,
-	}}
-	if err := p.Start(context.Background(), host{cfg.Decisions: reg}); err != nil {
+	reg := tracedecisiontest.NewRegistry(testFates())
+	if err := p.Start(context.Background(), tracedecisiontest.Host{cfg.Decisions: reg}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = p.Shutdown(context.Background()) })
@@ -200,7 +187,7 @@ func TestLogsWaitForUndecidedTraces(t *testing.T) {
 	if got := bodies(sink); got != "unknown:u:-" {
 		t.Fatalf("after unknown_wait got %q, want only the unknown trace's log, untouched", got)
 	}
-	reg.fates[pendingTrace] = tracedecisionextension.Dropped
+	reg.Set(pendingTrace, tracedecisionextension.Dropped)
 	p.releaseReady(ctx, false)
 	if got := bodies(sink); got != "unknown:u:- pending:u:false" {
 		t.Fatalf("after the decision got %q, want the pending log marked", got)
@@ -257,8 +244,8 @@ func TestErrorLogsRetainTheirTrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reg.retained) != 2 || reg.retained[0] != pendingTrace || reg.retained[1] != droppedTrace {
-		t.Errorf("retention asked for %v, want the ERROR and FATAL logs' traces", reg.retained)
+	if r := reg.Retained(); len(r) != 2 || r[0] != pendingTrace || r[1] != droppedTrace {
+		t.Errorf("retention asked for %v, want the ERROR and FATAL logs' traces", r)
 	}
 }
 
@@ -276,10 +263,7 @@ func TestExemplarsOnlyOfKeptTraces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			reg := &decisions{fates: map[pcommon.TraceID]tracedecisionextension.Fate{
-				keptTrace: tracedecisionextension.Kept, droppedTrace: tracedecisionextension.Dropped, pendingTrace: tracedecisionextension.Pending,
-			}}
-			if err := proc.Start(context.Background(), host{cfg.Decisions: reg}); err != nil {
+			if err := proc.Start(context.Background(), tracedecisiontest.Host{cfg.Decisions: tracedecisiontest.NewRegistry(testFates())}); err != nil {
 				t.Fatal(err)
 			}
 			md := pmetric.NewMetrics()

@@ -22,7 +22,7 @@ generate: $(OCB) $(MDATAGEN)
 	PATH=$(TOOLS_BIN):$$PATH $(GO) generate ./...
 	$(OCB) --config builder-config.yaml --skip-compilation
 
-cmd/tailwise/components.go: builder-config.yaml | $(OCB)
+cmd/tailwise/components.go: builder-config.yaml go.mod | $(OCB)
 	$(OCB) --config builder-config.yaml --skip-compilation
 
 ## build: bin/tailwise (the collector) and bin/tailctl (replay, tune, redact)

@@ -25,7 +25,7 @@ type Options struct {
 	// signals too, are unchanged.
 	ShiftTime bool
 	// RewriteIDs gives every loop fresh trace and span ids, consistently across the spans, logs
-	// and exemplars of one trace.
+	// and exemplars of one trace, including the recorded ids that logs write in their text.
 	RewriteIDs bool
 	// SkipBad skips (and counts) lines that do not decode instead of stopping at the first.
 	SkipBad bool
@@ -101,6 +101,7 @@ type Player struct {
 	files []string
 	opts  Options
 	clock Clock
+	ids   *recordedIDs // with RewriteIDs: the ids seen in spans, to rewrite in log text
 }
 
 // NewPlayer checks the options and that the paths (files or globs) name at least one file.
@@ -115,7 +116,11 @@ func NewPlayer(paths []string, opts Options, clock Clock) (*Player, error) {
 	if clock == nil {
 		clock = WallClock{}
 	}
-	return &Player{files: files, opts: opts, clock: clock}, nil
+	p := &Player{files: files, opts: opts, clock: clock}
+	if opts.RewriteIDs {
+		p.ids = newRecordedIDs()
+	}
+	return p, nil
 }
 
 // Files are the files played, in order.
@@ -186,7 +191,7 @@ func (p *Player) playLoop(ctx context.Context, loop int, send SendFunc, st *Stat
 }
 
 func (p *Player) loopRewrite() (Rewrite, error) {
-	var rw Rewrite
+	rw := Rewrite{ids: p.ids}
 	if p.opts.RewriteIDs {
 		if _, err := rand.Read(rw.TraceKey[:]); err != nil {
 			return rw, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -270,5 +271,60 @@ func TestOptionsAndPathsAreChecked(t *testing.T) {
 		if _, err := NewPlayer([]string{path}, o, nil); err == nil {
 			t.Errorf("options %+v accepted", o)
 		}
+	}
+}
+
+func TestRewriteIDsAlsoRewritesRecordedIDsInLogText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rec.jsonl")
+	w, err := recording.NewWriter(path, recording.WriterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := ptrace.NewTraces()
+	sp := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty()
+	sp.SetTraceID(traceA)
+	sp.SetSpanID(kidSpan)
+	const md5 = "9e107d9d372bb6826bd81d3542a419d6" // 32 hex digits, but no recorded trace id
+	ld := plog.NewLogs()
+	lr := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.Body().SetStr("level=info trace_id=" + traceA.String() + " span_id=" + kidSpan.String() + " digest=" + md5)
+	nested := lr.Attributes().PutEmptyMap("http")
+	nested.PutStr("traceparent", "00-"+strings.ToUpper(traceA.String())+"-"+kidSpan.String()+"-01")
+	for _, e := range []recording.Entry{{Signal: recording.Traces, Traces: td}, {Signal: recording.Logs, Logs: ld}} {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlayer([]string{path}, Options{Loops: 2, RewriteIDs: true}, &virtualClock{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var trace pcommon.TraceID
+	var span pcommon.SpanID
+	if _, err := p.Play(context.Background(), func(_ context.Context, e recording.Entry, _ Sent) error {
+		if e.Signal == recording.Traces {
+			s := e.Traces.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
+			trace, span = s.TraceID(), s.SpanID()
+			return nil
+		}
+		lr := e.Logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+		want := "level=info trace_id=" + trace.String() + " span_id=" + span.String() + " digest=" + md5
+		if got := lr.Body().Str(); got != want {
+			t.Errorf("body %q, want %q", got, want)
+		}
+		m, _ := lr.Attributes().Get("http")
+		tp, _ := m.Map().Get("traceparent")
+		if want := "00-" + strings.ToUpper(trace.String()) + "-" + span.String() + "-01"; tp.Str() != want {
+			t.Errorf("nested traceparent %q, want %q", tp.Str(), want)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if trace == traceA {
+		t.Fatal("trace id not rewritten")
 	}
 }

@@ -17,6 +17,8 @@ type Rewrite struct {
 	Offset   time.Duration
 	TraceKey pcommon.TraceID // zero: ids unchanged
 	SpanKey  pcommon.SpanID
+	// ids, when set, are the recording's ids to find and rewrite in the text of logs.
+	ids *recordedIDs
 }
 
 func (rw *Rewrite) rewritesIDs() bool { return rw.TraceKey != pcommon.TraceID{} }
@@ -67,6 +69,9 @@ func (rw *Rewrite) traces(e recording.Entry) {
 	for _, rs := range e.Traces.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {
 			for _, sp := range ss.Spans().All() {
+				if rw.ids != nil {
+					rw.ids.add(sp.TraceID(), sp.SpanID())
+				}
 				sp.SetTraceID(rw.traceID(sp.TraceID()))
 				sp.SetSpanID(rw.spanID(sp.SpanID()))
 				sp.SetParentSpanID(rw.spanID(sp.ParentSpanID()))
@@ -88,6 +93,12 @@ func (rw *Rewrite) logs(e recording.Entry) {
 	for _, rl := range e.Logs.ResourceLogs().All() {
 		for _, sl := range rl.ScopeLogs().All() {
 			for _, lr := range sl.LogRecords().All() {
+				if rw.ids != nil && rw.rewritesIDs() {
+					rw.rewriteValue(lr.Body())
+					for _, v := range lr.Attributes().All() {
+						rw.rewriteValue(v)
+					}
+				}
 				lr.SetTraceID(rw.traceID(lr.TraceID()))
 				lr.SetSpanID(rw.spanID(lr.SpanID()))
 				lr.SetTimestamp(rw.ts(lr.Timestamp()))

@@ -128,7 +128,7 @@ func TestUpstreamThresholdIsOnlyRaised(t *testing.T) {
 	require.True(t, d[0].Kept, "rv is above every threshold")
 	assert.Equal(t, upstream, d[0].Threshold, "a violating trace keeps its upstream threshold")
 	assert.Equal(t, 2.0, d[0].Threshold.AdjustedCount())
-	assert.Equal(t, "ot=th:8;rv:ffffffffffffff", d[0].Traces.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceState().AsRaw())
+	assert.Equal(t, "ot=rv:ffffffffffffff;th:8", d[0].Traces.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceState().AsRaw())
 }
 
 func TestDecisionCaches(t *testing.T) {

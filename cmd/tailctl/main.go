@@ -21,6 +21,7 @@ type command struct {
 var commands = []command{
 	{name: "redact", summary: "redact OTLP JSON lines with a pii_redaction configuration", run: runRedact},
 	{name: "replay", summary: "send recorded OTLP traffic to a collector at the recorded pace", run: runReplay},
+	{name: "tune", summary: "evaluate slo_sampling configs offline on recorded traces", run: runTune},
 }
 
 func main() {

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
+)
+
+// samplerFile is the slo_sampling processor's YAML block. The processor's
+// own options are accepted, so that the same file works in a collector
+// configuration, and ignored: they do not change decisions.
+type samplerFile struct {
+	engine.Config   `mapstructure:",squash"`
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	Decisions       *component.ID `mapstructure:"decisions"`
+}
+
+// samplerConfig is one config under test and the name it is reported by.
+type samplerConfig struct {
+	name string
+	cfg  engine.Config
+}
+
+// loadSamplerConfig reads a sampler YAML file over the engine's defaults and
+// checks it; errors name the file and the field.
+func loadSamplerConfig(path string) (engine.Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return engine.Config{}, err
+	}
+	return parseSamplerConfig(path, b)
+}
+
+// parseSamplerConfig decodes the YAML of the file named path.
+func parseSamplerConfig(path string, b []byte) (engine.Config, error) {
+	retrieved, err := confmap.NewRetrievedFromYAML(b)
+	if err != nil {
+		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	raw, err := retrieved.AsRaw()
+	if err != nil {
+		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	stringMap, ok := raw.(map[string]any)
+	if !ok && raw != nil {
+		return engine.Config{}, fmt.Errorf("%s: want the slo_sampling options as a YAML mapping, e.g. \"budget: {spans_per_second: 100}\"", path)
+	}
+	file := samplerFile{Config: engine.DefaultConfig()}
+	if err := confmap.NewFromStringMap(stringMap).Unmarshal(&file); err != nil {
+		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := file.Check(); err != nil {
+		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return file.Config, nil
+}
+
+// loadSamplerConfigs loads every --config file. A config is named by its file
+// name without extension, or by its path when two file names are the same.
+func loadSamplerConfigs(paths []string) ([]samplerConfig, error) {
+	bases := map[string]int{}
+	for _, p := range paths {
+		bases[configBaseName(p)]++
+	}
+	configs := make([]samplerConfig, 0, len(paths))
+	seen := map[string]bool{}
+	for _, p := range paths {
+		name := configBaseName(p)
+		if bases[name] > 1 {
+			name = p
+		}
+		if seen[name] {
+			return nil, usageError{fmt.Errorf("--config %s is given twice", p)}
+		}
+		seen[name] = true
+		cfg, err := loadSamplerConfig(p)
+		if err != nil {
+			return nil, err
+		}
+		configs = append(configs, samplerConfig{name: name, cfg: cfg})
+	}
+	return configs, nil
+}
+
+func configBaseName(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}

@@ -131,8 +131,8 @@ func (s *simulation) result(r *tuneRun) configResult {
 		})
 	}
 	for k, truth := range s.truth.routes {
-		var requests htTotal
-		var ratio htRatio
+		var requests engine.TotalEstimate
+		var ratio engine.RatioEstimate
 		if t.requests[k] != nil {
 			requests, ratio = *t.requests[k], *t.routes[k]
 		}

@@ -31,7 +31,7 @@ type probabilitySample struct {
 // objectiveTally counts one objective's traces: true and estimated.
 type objectiveTally struct {
 	total, good       float64
-	estTotal, estGood htTotal
+	estTotal, estGood engine.TotalEstimate
 }
 
 // stratumTally counts a stratum's decided and kept traces.
@@ -55,8 +55,8 @@ type tally struct {
 	lateKept, lateDropped          int
 	refused                        map[engine.RefuseReason]int
 	kept                           map[pcommon.TraceID]*keptTrace
-	routes                         map[routeKey]*htRatio
-	requests                       map[routeKey]*htTotal
+	routes                         map[routeKey]*engine.RatioEstimate
+	requests                       map[routeKey]*engine.TotalEstimate
 	objectives                     map[string]*objectiveTally
 	strata                         map[engine.Stratum]*stratumTally
 	bins                           []timeBin
@@ -69,8 +69,8 @@ func newTally(cfg engine.Config, clock *virtualClock) *tally {
 		clock:      clock,
 		refused:    map[engine.RefuseReason]int{},
 		kept:       map[pcommon.TraceID]*keptTrace{},
-		routes:     map[routeKey]*htRatio{},
-		requests:   map[routeKey]*htTotal{},
+		routes:     map[routeKey]*engine.RatioEstimate{},
+		requests:   map[routeKey]*engine.TotalEstimate{},
 		objectives: map[string]*objectiveTally{},
 		strata:     map[engine.Stratum]*stratumTally{},
 	}
@@ -110,9 +110,9 @@ func (t *tally) Decided(d *engine.Decision) {
 			o.good++
 		}
 		if d.Kept {
-			o.estTotal.add(w, 1)
+			o.estTotal.Add(w, 1)
 			if !violating {
-				o.estGood.add(w, 1)
+				o.estGood.Add(w, 1)
 			}
 		}
 	}
@@ -152,10 +152,10 @@ func (t *tally) addRequests(td ptrace.Traces, w float64) {
 
 func (t *tally) addRequest(k routeKey, w, errors, requests float64) {
 	if t.routes[k] == nil {
-		t.routes[k], t.requests[k] = &htRatio{}, &htTotal{}
+		t.routes[k], t.requests[k] = &engine.RatioEstimate{}, &engine.TotalEstimate{}
 	}
-	t.routes[k].add(w, errors, requests)
-	t.requests[k].add(w, requests)
+	t.routes[k].Add(w, errors, requests)
+	t.requests[k].Add(w, requests)
 }
 
 // late counts the late spans a config forwarded: each follows its trace's

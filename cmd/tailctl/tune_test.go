@@ -246,49 +246,6 @@ func TestTuneUsageAndBadInput(t *testing.T) {
 	}
 }
 
-func TestEstimates(t *testing.T) {
-	tests := []struct {
-		name     string
-		estimate estimate
-		want     estimate
-	}{
-		{
-			name:     "all kept: exact",
-			estimate: totalEstimate(3, htTotal{estimate: 3}),
-			want:     estimate{Truth: 3, Estimate: 3, Low: 3, High: 3},
-		},
-		{
-			// One trace of two kept at p = 1/2: 2 ± 1.96·√2.
-			name:     "half kept",
-			estimate: func() estimate { var h htTotal; h.add(2, 1); return totalEstimate(2, h) }(),
-			want:     estimate{Truth: 2, Estimate: 2, Low: 0, High: 2 + 1.959963984540054*math.Sqrt2},
-		},
-		{
-			name:     "nothing kept: ratio unknown",
-			estimate: ratioEstimate(0.1, htRatio{}),
-			want:     estimate{Truth: 0.1, Estimate: 0, Low: 0, High: 1},
-		},
-		{
-			name: "ratio from traces kept with certainty",
-			estimate: func() estimate {
-				var r htRatio
-				r.add(1, 1, 4)
-				r.add(1, 0, 4)
-				return ratioEstimate(0.125, r)
-			}(),
-			want: estimate{Truth: 0.125, Estimate: 0.125, Low: 0.125, High: 0.125},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.InDelta(t, tt.want.Truth, tt.estimate.Truth, 1e-9)
-			assert.InDelta(t, tt.want.Estimate, tt.estimate.Estimate, 1e-9)
-			assert.InDelta(t, tt.want.Low, tt.estimate.Low, 1e-9)
-			assert.InDelta(t, tt.want.High, tt.estimate.High, 1e-9)
-		})
-	}
-}
-
 func TestVirtualClockShortensIdleGaps(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {

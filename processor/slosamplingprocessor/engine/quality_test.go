@@ -157,7 +157,7 @@ func (r *replayResult) observe(td ptrace.Traces, rules []violationRule) time.Tim
 // A zero tolerance or budget leaves that floor out.
 func checkFloors(t *testing.T, res *replayResult, tolerance, budget float64) {
 	violating, violatingKept, kept, complete := 0, 0, 0, 0
-	truth, estimate, variance := map[string]float64{}, map[string]float64{}, map[string]float64{}
+	truth, estimates := map[string]float64{}, map[string]*TotalEstimate{}
 	for _, tr := range res.traces {
 		if tr.violating {
 			violating++
@@ -175,10 +175,11 @@ func checkFloors(t *testing.T, res *replayResult, tolerance, budget float64) {
 		if tr.keptSpans == tr.spans {
 			complete++
 		}
-		w := tr.adjustedKept
 		for service, n := range tr.serverSpans {
-			estimate[service] += w * n
-			variance[service] += n * n * w * (w - 1) // HT variance estimate: y²(1-p)/p²
+			if estimates[service] == nil {
+				estimates[service] = &TotalEstimate{}
+			}
+			estimates[service].Add(tr.adjustedKept, n)
 		}
 	}
 	t.Logf("traces %d, kept %d, violating %d (kept %d), complete %d, strata %d", len(res.traces), kept, violating, violatingKept, complete, len(res.strata))
@@ -189,12 +190,14 @@ func checkFloors(t *testing.T, res *replayResult, tolerance, budget float64) {
 		assert.Positive(t, n, "stratum %+v is represented", stratum)
 	}
 	for service, n := range truth {
-		half := 1.96 * math.Sqrt(variance[service])
-		t.Logf("%-24s truth %8.0f estimate %10.1f ±%.1f (%.2f%%)", service, n, estimate[service], half, 100*(estimate[service]-n)/n)
+		est := estimates[service]
+		require.NotNil(t, est, "no kept trace of %s", service)
+		low, high := est.Interval95()
+		t.Logf("%-24s truth %8.0f estimate %10.1f [%.1f, %.1f] (%.2f%%)", service, n, est.Estimate, low, high, 100*(est.Estimate-n)/n)
 		if tolerance > 0 {
-			assert.InEpsilon(t, n, estimate[service], tolerance, "HT estimate of %s requests within %.0f%%", service, 100*tolerance)
+			assert.InEpsilon(t, n, est.Estimate, tolerance, "HT estimate of %s requests within %.0f%%", service, 100*tolerance)
 		}
-		assert.InDelta(t, n, estimate[service], half+1e-9, "95%% interval of %s covers the truth", service)
+		assert.True(t, low <= n && n <= high, "95%% interval [%.1f, %.1f] of %s covers the truth %.0f", low, high, service, n)
 	}
 	if budget == 0 {
 		return

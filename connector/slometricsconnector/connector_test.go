@@ -2,15 +2,12 @@ package slometricsconnector
 
 import (
 	"context"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
-	"go.opentelemetry.io/collector/confmap/xconfmap"
 	"go.opentelemetry.io/collector/connector/connectortest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -20,13 +17,10 @@ import (
 	"github.com/tailwise/tailwise/connector/slometricsconnector/internal/metadata"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension/tracedecisiontest"
+	"github.com/tailwise/tailwise/internal/configtest"
 )
 
 func TestLoadConfig(t *testing.T) {
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct {
 		name    string
 		check   func(*Config) bool
@@ -45,18 +39,9 @@ func TestLoadConfig(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := createDefaultConfig().(*Config)
-			sub, err := cm.Sub(component.NewIDWithName(metadata.Type, c.name).String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := sub.Unmarshal(cfg); err != nil {
-				t.Fatal(err)
-			}
-			err = xconfmap.Validate(cfg)
-			for _, w := range c.wantErr {
-				if err == nil || !strings.Contains(err.Error(), w) {
-					t.Errorf("error %v does not say %q", err, w)
-				}
+			err := configtest.Load(t, component.NewIDWithName(metadata.Type, c.name), cfg)
+			if len(c.wantErr) > 0 {
+				configtest.ErrorSays(t, err, c.wantErr...)
 			}
 			if c.check != nil && (err != nil || !c.check(cfg)) {
 				t.Errorf("config %+v, error %v", cfg, err)

@@ -1,23 +1,16 @@
 package recordexporter
 
 import (
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
-	"go.opentelemetry.io/collector/confmap/xconfmap"
 
 	"github.com/tailwise/tailwise/exporter/recordexporter/internal/metadata"
+	"github.com/tailwise/tailwise/internal/configtest"
 )
 
 func TestLoadConfig(t *testing.T) {
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct {
 		id      component.ID
 		want    Config
@@ -33,23 +26,9 @@ func TestLoadConfig(t *testing.T) {
 	} {
 		t.Run(c.id.String(), func(t *testing.T) {
 			cfg := createDefaultConfig()
-			sub, err := cm.Sub(c.id.String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := sub.Unmarshal(cfg); err != nil {
-				t.Fatal(err)
-			}
-			err = xconfmap.Validate(cfg)
+			err := configtest.Load(t, c.id, cfg)
 			if len(c.wantErr) > 0 {
-				if err == nil {
-					t.Fatal("invalid config accepted")
-				}
-				for _, w := range c.wantErr {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error %q does not say %q", err, w)
-					}
-				}
+				configtest.ErrorSays(t, err, c.wantErr...)
 				return
 			}
 			if err != nil {

@@ -3,15 +3,12 @@ package tracedecisionprocessor
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
-	"go.opentelemetry.io/collector/confmap/xconfmap"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -20,14 +17,11 @@ import (
 
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension/tracedecisiontest"
+	"github.com/tailwise/tailwise/internal/configtest"
 	"github.com/tailwise/tailwise/processor/tracedecisionprocessor/internal/metadata"
 )
 
 func TestLoadConfig(t *testing.T) {
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range []struct {
 		name    string
 		want    func(*Config) bool
@@ -47,18 +41,9 @@ func TestLoadConfig(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := createDefaultConfig().(*Config)
-			sub, err := cm.Sub(component.NewIDWithName(metadata.Type, c.name).String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := sub.Unmarshal(cfg); err != nil {
-				t.Fatal(err)
-			}
-			err = xconfmap.Validate(cfg)
-			for _, w := range c.wantErr {
-				if err == nil || !strings.Contains(err.Error(), w) {
-					t.Errorf("error %v does not say %q", err, w)
-				}
+			err := configtest.Load(t, component.NewIDWithName(metadata.Type, c.name), cfg)
+			if len(c.wantErr) > 0 {
+				configtest.ErrorSays(t, err, c.wantErr...)
 			}
 			if c.want != nil && (err != nil || !c.want(cfg)) {
 				t.Errorf("config %+v, error %v", cfg, err)

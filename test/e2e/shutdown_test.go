@@ -1,0 +1,53 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/tailwise/tailwise/test/harness"
+)
+
+// TestSIGTERMDecidesAndFlushesBufferedTraces stops the gateway with SIGTERM right after sending
+// traces that the sampler is still buffering (their decision is due seconds later), starts it
+// again on the same storage, and checks that every SLO-violating trace reaches Jaeger, whole:
+// shutdown decides every buffered trace and hands the kept ones to the persistent export queue,
+// which delivers what it could not send before the stop once the gateway is back.
+func TestSIGTERMDecidesAndFlushesBufferedTraces(t *testing.T) {
+	be := harness.StartBackends(t)
+	token := randomHex(16)
+	env := harness.GatewayEnv(t, be, token)
+	col := harness.StartGatewayWithEnv(t, env, nil)
+	client, err := harness.DialOTLP(col.OTLPGRPC, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+
+	td, ids := makeTraces("shutdown-"+randomHex(3), 50, time.Now())
+	failAll(td)
+	if err := client.SendTraces(td); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	if err := col.Stop(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the gateway stopped %v after SIGTERM", time.Since(stopped).Round(time.Millisecond))
+	harness.StartGatewayWithEnv(t, env, nil)
+
+	for _, id := range ids {
+		err := harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
+			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
+			if err == nil && n != spansPerTrace {
+				err = fmt.Errorf("trace %s has %d of %d spans in Jaeger", id, n, spansPerTrace)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}

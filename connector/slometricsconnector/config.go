@@ -26,8 +26,12 @@ type Config struct {
 	// InstanceID is written as service.instance.id on every resource (Prometheus' instance
 	// label), so that the series of several gateways behind a load balancer do not collide.
 	// Empty: the host name.
-	InstanceID string          `mapstructure:"instance_id"`
-	Exemplars  ExemplarsConfig `mapstructure:"exemplars"`
+	InstanceID string `mapstructure:"instance_id"`
+	// TenantAttribute is the resource attribute that names the tenant of the spans (as the tenant
+	// processor stamps it): each tenant's series are kept apart and carry it on their resource.
+	// Empty ignores tenants.
+	TenantAttribute string          `mapstructure:"tenant_attribute"`
+	Exemplars       ExemplarsConfig `mapstructure:"exemplars"`
 }
 
 // ExemplarsConfig tunes the exemplar candidates held until their trace is decided.
@@ -45,10 +49,11 @@ func createDefaultConfig() component.Config {
 			100 * time.Millisecond, 250 * time.Millisecond, 500 * time.Millisecond, time.Second,
 			2500 * time.Millisecond, 5 * time.Second, 10 * time.Second,
 		},
-		FlushInterval: 15 * time.Second,
-		MaxSeries:     10000,
-		Namespace:     "slo",
-		Exemplars:     ExemplarsConfig{CandidatesPerBucket: 4, MaxWait: 2 * time.Minute},
+		FlushInterval:   15 * time.Second,
+		MaxSeries:       10000,
+		Namespace:       "slo",
+		TenantAttribute: "tenant.id",
+		Exemplars:       ExemplarsConfig{CandidatesPerBucket: 4, MaxWait: 2 * time.Minute},
 	}
 }
 

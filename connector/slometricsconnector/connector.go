@@ -96,9 +96,13 @@ func (c *sloMetrics) ConsumeTraces(_ context.Context, td ptrace.Traces) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, rs := range td.ResourceSpans().All() {
-		service := "unknown_service"
-		if v, ok := rs.Resource().Attributes().Get("service.name"); ok {
-			service = v.AsString()
+		res := resource{service: "unknown_service"}
+		attrs := rs.Resource().Attributes()
+		if v, ok := attrs.Get("service.name"); ok {
+			res.service = v.AsString()
+		}
+		if v, ok := attrs.Get(c.cfg.TenantAttribute); ok && c.cfg.TenantAttribute != "" {
+			res.tenant = v.AsString()
 		}
 		for _, ss := range rs.ScopeSpans().All() {
 			for _, sp := range ss.Spans().All() {
@@ -111,7 +115,7 @@ func (c *sloMetrics) ConsumeTraces(_ context.Context, td ptrace.Traces) error {
 				if ms < 0 {
 					ms = 0
 				}
-				c.agg.add(seriesKey{service: service, route: c.route(sp), failed: failed(sp)},
+				c.agg.add(seriesKey{resource: res, route: c.route(sp), failed: failed(sp)},
 					candidate{traceID: sp.TraceID(), spanID: sp.SpanID(), ms: ms, at: end, seen: seen})
 			}
 		}
@@ -175,12 +179,12 @@ func (c *sloMetrics) flush(ctx context.Context) {
 // latest exemplar of a kept trace.
 func (c *sloMetrics) render(now pcommon.Timestamp) pmetric.Metrics {
 	md := pmetric.NewMetrics()
-	byService := map[string]servicePoints{}
+	byResource := map[resource]servicePoints{}
 	for key, s := range c.agg.series {
-		points, ok := byService[key.service]
+		points, ok := byResource[key.resource]
 		if !ok {
-			points = c.appendServiceMetrics(md, key.service)
-			byService[key.service] = points
+			points = c.appendResourceMetrics(md, key.resource)
+			byResource[key.resource] = points
 		}
 		dp := points.requests.AppendEmpty()
 		c.pointAttributes(dp.Attributes(), key)
@@ -210,17 +214,20 @@ func (c *sloMetrics) render(now pcommon.Timestamp) pmetric.Metrics {
 	return md
 }
 
-// servicePoints are the data points of one service's two metrics.
+// servicePoints are the data points of one resource's two metrics.
 type servicePoints struct {
 	requests  pmetric.NumberDataPointSlice
 	durations pmetric.HistogramDataPointSlice
 }
 
-// appendServiceMetrics adds a service's resource with its empty requests sum and duration
-// histogram, and returns their data point slices.
-func (c *sloMetrics) appendServiceMetrics(md pmetric.Metrics, service string) (points servicePoints) {
+// appendResourceMetrics adds a tenant's service's resource with its empty requests sum and
+// duration histogram, and returns their data point slices.
+func (c *sloMetrics) appendResourceMetrics(md pmetric.Metrics, res resource) (points servicePoints) {
 	rm := md.ResourceMetrics().AppendEmpty()
-	rm.Resource().Attributes().PutStr("service.name", service)
+	rm.Resource().Attributes().PutStr("service.name", res.service)
+	if res.tenant != "" {
+		rm.Resource().Attributes().PutStr(c.cfg.TenantAttribute, res.tenant)
+	}
 	rm.Resource().Attributes().PutStr("service.instance.id", c.instance)
 	sm := rm.ScopeMetrics().AppendEmpty()
 	sm.Scope().SetName("github.com/tailwise/tailwise/connector/slometricsconnector")

@@ -225,3 +225,35 @@ func checkCounts(t *testing.T, md pmetric.Metrics, requests map[string]int64, bu
 		}
 	}
 }
+
+func TestTenantsKeepTheirOwnSeries(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.Decisions = component.MustNewID("trace_decisions")
+	sink := &consumertest.MetricsSink{}
+	conn, err := NewFactory().CreateTracesToMetrics(context.Background(), connectortest.NewNopSettings(metadata.Type), cfg, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := conn.(*sloMetrics)
+	if err := c.Start(context.Background(), tracedecisiontest.Host{cfg.Decisions: tracedecisiontest.NewRegistry(nil)}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Shutdown(context.Background()) }()
+	td := ptrace.NewTraces()
+	for i, tenant := range []string{"team-a", "team-b", "team-a"} {
+		entryTrace(td, "cart", "GET /cart", byte(i+1), 10, false)
+		td.ResourceSpans().At(i).Resource().Attributes().PutStr("tenant.id", tenant)
+	}
+	if err := c.ConsumeTraces(context.Background(), td); err != nil {
+		t.Fatal(err)
+	}
+	c.flush(context.Background())
+	got := map[string]int64{}
+	for _, rm := range sink.AllMetrics()[0].ResourceMetrics().All() {
+		tenant, _ := rm.Resource().Attributes().Get("tenant.id")
+		got[tenant.Str()] += rm.ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0).IntValue()
+	}
+	if len(got) != 2 || got["team-a"] != 2 || got["team-b"] != 1 {
+		t.Errorf("requests by tenant %v, want team-a 2 and team-b 1 on their own resources", got)
+	}
+}

@@ -9,10 +9,17 @@ import (
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
 )
 
-// seriesKey identifies one series: a service's route, successful or failed.
+// seriesKey identifies one series: a tenant's service's route, successful or failed.
 type seriesKey struct {
-	service, route string
-	failed         bool
+	resource
+	route  string
+	failed bool
+}
+
+// resource is what the series of one resource share: the tenant (empty without tenancy) and
+// the service.
+type resource struct {
+	tenant, service string
 }
 
 const overflowRoute = "_other"

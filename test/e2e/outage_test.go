@@ -54,7 +54,7 @@ func TestBackendOutagesLoseNothing(t *testing.T) {
 			be.Start(t, backend)
 			t.Logf("%s was down %v", backend, time.Since(start).Round(time.Second))
 
-			deadline := 2 * time.Minute // the exporters' retry back-off reaches 30 s
+			deadline := 3 * time.Minute // the exporters' retry back-off reaches 30 s, with jitter
 			err := harness.Eventually(deadline, 2*time.Second, func() error {
 				entries, err := harness.LokiQueryRange(be.LokiURL, fmt.Sprintf(`{service_name=%q}`, service),
 					start.Add(-time.Minute), time.Now().Add(time.Minute), "")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, starts and stops the real backends Tailwise exports to, as processes on 127.0.0.1:
-# Jaeger v2 (traces), Prometheus (metrics) and Loki 3 (logs).
+# Jaeger (traces; the all-in-one binary, multi-tenant), Prometheus (metrics) and Loki 3 (logs,
+# multi-tenant).
 #
 #   backends.sh install    build/install the binaries into $BACKENDS_DIR (idempotent, cached)
 #   backends.sh up         install, start all three on a block of free loopback ports, wait for readiness
@@ -12,7 +13,8 @@
 # Environment:
 #   BACKENDS_DIR  cache of built binaries (default: <repo>/.cache/backends)
 #   BACKENDS_RUN  pids, logs and data of one run (default: $BACKENDS_DIR/run)
-#   PORT_BASE     first port of the block of 40 ports used (default: 47100)
+#   PORT_BASE     first port of the block of 80 ports used (default: 47100); the backends use the
+#                 first 30, the tests' collectors the rest
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,7 +28,8 @@ bin=$BACKENDS_DIR/bin
 export LOKI_HTTP_PORT=$((PORT_BASE + 0)) LOKI_GRPC_PORT=$((PORT_BASE + 1))
 export JAEGER_OTLP_GRPC_PORT=$((PORT_BASE + 10)) JAEGER_OTLP_HTTP_PORT=$((PORT_BASE + 11))
 export JAEGER_QUERY_PORT=$((PORT_BASE + 12)) JAEGER_QUERY_GRPC_PORT=$((PORT_BASE + 13))
-export JAEGER_HEALTH_PORT=$((PORT_BASE + 14))
+export JAEGER_HEALTH_PORT=$((PORT_BASE + 14)) JAEGER_COLLECTOR_GRPC_PORT=$((PORT_BASE + 15))
+export JAEGER_COLLECTOR_HTTP_PORT=$((PORT_BASE + 16))
 export PROMETHEUS_PORT=$((PORT_BASE + 20))
 export COLLECTOR_PROMETHEUS_PORT=$((PORT_BASE + 32))
 
@@ -68,7 +71,7 @@ install_prometheus() {
 }
 
 cmd_install() {
-  build_go jaeger github.com/jaegertracing/jaeger/cmd/jaeger
+  build_go jaeger github.com/jaegertracing/jaeger/cmd/all-in-one
   build_go loki github.com/grafana/loki/v3/cmd/loki
   install_prometheus
 }
@@ -132,7 +135,8 @@ cmd_up() {
   cmd_install
   local p busy=()
   for p in $LOKI_HTTP_PORT $LOKI_GRPC_PORT $JAEGER_OTLP_GRPC_PORT $JAEGER_OTLP_HTTP_PORT \
-    $JAEGER_QUERY_PORT $JAEGER_QUERY_GRPC_PORT $JAEGER_HEALTH_PORT $PROMETHEUS_PORT; do
+    $JAEGER_QUERY_PORT $JAEGER_QUERY_GRPC_PORT $JAEGER_HEALTH_PORT $JAEGER_COLLECTOR_GRPC_PORT \
+    $JAEGER_COLLECTOR_HTTP_PORT $PROMETHEUS_PORT; do
     port_free "$p" || busy+=("$p")
   done
   if ((${#busy[@]})); then
@@ -154,8 +158,18 @@ cmd_up() {
 start_one() {
   case $1 in
   jaeger)
-    start jaeger "$bin/jaeger" --config "$here/jaeger/config.yaml"
-    wait_ready jaeger "http://127.0.0.1:$JAEGER_HEALTH_PORT/status" 60 '"healthy":true' ;;
+    # Jaeger's all-in-one binary: its OTLP receiver stores each tenant's spans apart (the
+    # x-tenant header), and its query API answers each tenant with its own spans only. Any
+    # tenant name is accepted (no --multi-tenancy.tenants list).
+    start jaeger "$bin/jaeger" --multi-tenancy.enabled=true --memory.max-traces=200000 --log-level=warn \
+      --collector.otlp.grpc.host-port="127.0.0.1:$JAEGER_OTLP_GRPC_PORT" \
+      --collector.otlp.http.host-port="127.0.0.1:$JAEGER_OTLP_HTTP_PORT" \
+      --collector.grpc-server.host-port="127.0.0.1:$JAEGER_COLLECTOR_GRPC_PORT" \
+      --collector.http-server.host-port="127.0.0.1:$JAEGER_COLLECTOR_HTTP_PORT" \
+      --query.http-server.host-port="127.0.0.1:$JAEGER_QUERY_PORT" \
+      --query.grpc-server.host-port="127.0.0.1:$JAEGER_QUERY_GRPC_PORT" \
+      --admin.http.host-port="127.0.0.1:$JAEGER_HEALTH_PORT"
+    wait_ready jaeger "http://127.0.0.1:$JAEGER_HEALTH_PORT/" 60 '"status":"Server available"' ;;
   prometheus)
     start prometheus "$(prometheus_bin)" --config.file="$BACKENDS_RUN/prometheus.yml" \
       --storage.tsdb.path="$BACKENDS_RUN/prometheus" --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \

@@ -25,6 +25,7 @@ import (
 	loadbalancingexporter "github.com/open-telemetry/opentelemetry-collector-contrib/exporter/loadbalancingexporter"
 	tracedecisionextension "github.com/tailwise/tailwise/extension/tracedecisionextension"
 	tenantauthextension "github.com/tailwise/tailwise/extension/tenantauthextension"
+	fleetextension "github.com/tailwise/tailwise/extension/fleetextension"
 	healthcheckextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension"
 	headerssetterextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/headerssetterextension"
 	filestorage "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage"
@@ -73,6 +74,7 @@ func components() (otelcol.Factories, error) {
 	factories.Extensions, err = otelcol.MakeFactoryMap[extension.Factory](
 		tracedecisionextension.NewFactory(),
 		tenantauthextension.NewFactory(),
+		fleetextension.NewFactory(),
 		healthcheckextension.NewFactory(),
 		headerssetterextension.NewFactory(),
 		filestorage.NewFactory(),
@@ -86,6 +88,7 @@ func components() (otelcol.Factories, error) {
 	factories.ExtensionModules = makeModulesMap(factories.Extensions, map[component.Type]string{
 		tracedecisionextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		tenantauthextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
+		fleetextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		healthcheckextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension v0.157.0",
 		headerssetterextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/headerssetterextension v0.157.0",
 		filestorage.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage v0.156.0",

@@ -10,13 +10,17 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 
+	"github.com/tailwise/tailwise/extension/fleetextension/fleettest"
 	"github.com/tailwise/tailwise/processor/tenantprocessor/internal/metadatatest"
 )
+
+var benchFleetID = component.MustNewID("fleet")
 
 const (
 	benchQuota     = 20_000 // spans per second, every tenant
@@ -146,12 +150,19 @@ func BenchmarkConsumeTraces(b *testing.B) {
 		requests []ptrace.Traces
 		modify   func(*Config)
 		ctx      context.Context
+		host     component.Host
 		bare     bool
 	}{
 		{name: "copy_only", requests: recorded, bare: true},
 		{name: "one_tenant", requests: recorded, ctx: authenticated("team-a")},
 		{name: "one_tenant_with_quota", requests: recorded, ctx: authenticated("team-a"),
 			modify: func(c *Config) { c.Quotas.Default = Limits{SpansPerSecond: 1e12, BytesPerSecond: 1e15} }},
+		{name: "one_tenant_with_fleet_quota", requests: recorded, ctx: authenticated("team-a"),
+			modify: func(c *Config) {
+				c.Quotas.Default = Limits{SpansPerSecond: 1e12, BytesPerSecond: 1e15}
+				c.Fleet = &benchFleetID
+			},
+			host: fleettest.Host{benchFleetID: fleettest.NewMembership(3)}},
 		{name: "split_6_tenants", requests: []ptrace.Traces{merged}, ctx: authenticated("relay", services...),
 			modify: func(c *Config) { c.TrustedResourceAttribute = "service.name" }},
 	}
@@ -163,7 +174,11 @@ func BenchmarkConsumeTraces(b *testing.B) {
 			}
 			p, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, consumertest.NewNop())
 			require.NoError(b, err)
-			require.NoError(b, p.Start(context.Background(), componenttest.NewNopHost()))
+			host := tt.host
+			if host == nil {
+				host = componenttest.NewNopHost()
+			}
+			require.NoError(b, p.Start(context.Background(), host))
 			defer func() { require.NoError(b, p.Shutdown(context.Background())) }()
 			spans := 0
 			b.ReportAllocs()

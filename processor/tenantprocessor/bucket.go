@@ -30,6 +30,19 @@ func (b *bucket) configure(rate, burstSeconds float64, now time.Time) {
 	b.last = now
 }
 
+// rescale multiplies the rate, the burst and the tokens by factor: the bucket keeps its fill
+// level, so a half-full bucket stays half full and a debt of one second of the rate stays one
+// second.
+func (b *bucket) rescale(factor float64, now time.Time) {
+	if b.rate == 0 || b.last.IsZero() {
+		return
+	}
+	b.refill(now)
+	b.rate *= factor
+	b.burst *= factor
+	b.tokens *= factor
+}
+
 func (b *bucket) refill(now time.Time) {
 	if elapsed := now.Sub(b.last).Seconds(); elapsed > 0 {
 		b.tokens = math.Min(b.burst, b.tokens+elapsed*b.rate)

@@ -56,3 +56,43 @@ func TestBucketReconfigureKeepsSpentTokens(t *testing.T) {
 	assert.Equal(t, time.Duration(0), b.wait(10, start.Add(time.Second)), "a lowered limit caps the tokens at the new burst")
 	assert.Equal(t, 10.0, b.tokens)
 }
+
+func TestBucketRescale(t *testing.T) {
+	start := time.Unix(1000, 0)
+	tests := []struct {
+		name       string
+		taken      float64 // from a full bucket of rate 300/s and burst 1s
+		factor     float64
+		wantTokens float64
+		wantWait   time.Duration // for a request of a tenth of the new burst
+	}{
+		{"full bucket stays full", 0, 1.0 / 3, 100, 0},
+		{"half full stays half full", 150, 1.0 / 3, 50, 0},
+		{"empty grows nothing", 300, 3.0 / 2, 0, 100 * time.Millisecond},
+		{"debt of one second stays one second", 600, 1.0 / 3, -100, 1100 * time.Millisecond},
+		{"debt of one second when the fleet shrinks", 600, 3, -900, 1100 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bucket
+			b.configure(300, 1, start)
+			b.take(tt.taken)
+			b.rescale(tt.factor, start)
+			assert.InDelta(t, 300*tt.factor, b.rate, 1e-9)
+			assert.InDelta(t, tt.wantTokens, b.tokens, 1e-9)
+			assert.InDelta(t, tt.wantWait, b.wait(b.burst/10, start), float64(time.Microsecond))
+		})
+	}
+}
+
+func TestBucketRescaleLeavesUnlimitedAndUnusedBuckets(t *testing.T) {
+	start := time.Unix(1000, 0)
+	var unused bucket
+	unused.rescale(3, start)
+	assert.Equal(t, bucket{}, unused)
+
+	var unlimited bucket
+	unlimited.configure(0, 1, start)
+	unlimited.rescale(3, start)
+	assert.Zero(t, unlimited.rate, "an unlimited bucket stays unlimited")
+}

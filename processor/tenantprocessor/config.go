@@ -6,6 +6,8 @@ import (
 	"math"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
+
 	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
 )
 
@@ -38,6 +40,9 @@ type Config struct {
 	DefaultTenant string `mapstructure:"default_tenant"`
 	// Quotas are the per-tenant rate limits.
 	Quotas QuotasConfig `mapstructure:"quotas"`
+	// Fleet, when set, names the fleet extension: the quotas are then the fleet's, and every
+	// rate is divided by the number of gateways.
+	Fleet *component.ID `mapstructure:"fleet"`
 	// MemoryPressure refuses the tenant most over its share while the heap is above a soft limit.
 	MemoryPressure MemoryPressureConfig `mapstructure:"memory_pressure"`
 	// TelemetryTenantLimit is how many tenants keep their own label in self-telemetry.

@@ -15,6 +15,7 @@ import (
 )
 
 func TestLoadConfig(t *testing.T) {
+	fleetGateways := component.MustNewIDWithName("fleet", "gateways")
 	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
 	require.NoError(t, err)
 	tests := []struct {
@@ -44,6 +45,7 @@ func TestLoadConfig(t *testing.T) {
 					BurstSeconds:   3,
 					IdleTimeout:    10 * time.Minute,
 				},
+				Fleet:                &fleetGateways,
 				MemoryPressure:       MemoryPressureConfig{SoftLimitMiB: 1536, CheckInterval: 2 * time.Second},
 				TelemetryTenantLimit: 50,
 			},

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/tailwise/tailwise/extension/fleetextension"
 	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
 )
 
@@ -33,8 +34,10 @@ type tenantProcessor struct {
 	heapBytes func() uint64
 
 	poller *tenancy.FilePoller
-	stop   chan struct{}
-	done   sync.WaitGroup
+	// unsubscribeFleet ends the notifications of the fleet extension, if any.
+	unsubscribeFleet func()
+	stop             chan struct{}
+	done             sync.WaitGroup
 }
 
 func newTenantProcessor(cfg *Config, set component.TelemetrySettings, sig signal) (*tenantProcessor, error) {
@@ -57,7 +60,14 @@ func (*tenantProcessor) Capabilities() consumer.Capabilities {
 	return consumer.Capabilities{MutatesData: true}
 }
 
-func (p *tenantProcessor) Start(context.Context, component.Host) error {
+func (p *tenantProcessor) Start(_ context.Context, host component.Host) error {
+	if p.cfg.Fleet != nil {
+		fleet, err := fleetextension.FromHost(host, *p.cfg.Fleet)
+		if err != nil {
+			return fmt.Errorf("fleet: %w", err)
+		}
+		p.unsubscribeFleet = fleet.Subscribe(p.quotas.setFleetSize)
+	}
 	if path := p.cfg.Quotas.OverridesFile; path != "" {
 		if err := p.reloadOverrides(); err != nil {
 			return fmt.Errorf("quotas.overrides_file %q: %w", path, err)
@@ -71,6 +81,9 @@ func (p *tenantProcessor) Start(context.Context, component.Host) error {
 }
 
 func (p *tenantProcessor) Shutdown(context.Context) error {
+	if p.unsubscribeFleet != nil {
+		p.unsubscribeFleet()
+	}
 	if p.poller != nil {
 		p.poller.Stop()
 	}

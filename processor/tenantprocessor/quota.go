@@ -24,6 +24,9 @@ const (
 type limitSet struct {
 	version   uint64
 	overrides map[string]Limits
+	// fleetSize divides every rate: the limits are the fleet's, and each gateway enforces its
+	// share. It is 1 without a fleet extension.
+	fleetSize int
 }
 
 // quotaTable holds the buckets of the tenants of one signal. A tenant's buckets are created
@@ -47,10 +50,11 @@ type quotaTable struct {
 }
 
 type tenantQuota struct {
-	mu      sync.Mutex
-	version uint64
-	items   bucket
-	bytes   bucket
+	mu        sync.Mutex
+	version   uint64
+	fleetSize int // of the limits the buckets were configured with; 0 before
+	items     bucket
+	bytes     bucket
 
 	lastSeen atomic.Int64 // unix nanoseconds
 	// demand counts the items requested since the last sweep, admitted or not.
@@ -67,13 +71,32 @@ func newQuotaTable(sig signal, cfg QuotasConfig, retryUnderPressure time.Duratio
 		onTracked:          onTracked,
 		tenants:            make(map[string]*tenantQuota),
 	}
-	q.limits.Store(&limitSet{version: 1})
+	q.limits.Store(&limitSet{version: 1, fleetSize: 1})
 	return q
 }
 
 // setOverrides replaces the per-tenant limits; buckets pick them up on their next request.
 func (q *quotaTable) setOverrides(overrides map[string]Limits) {
-	q.limits.Store(&limitSet{version: q.limits.Load().version + 1, overrides: overrides})
+	q.updateLimits(func(next *limitSet) { next.overrides = overrides })
+}
+
+// setFleetSize divides every rate by the number of gateways sharing the limits; buckets are
+// rescaled on their next request.
+func (q *quotaTable) setFleetSize(size int) {
+	q.updateLimits(func(next *limitSet) { next.fleetSize = max(size, 1) })
+}
+
+// updateLimits stores a new version of the limits, changed by change.
+func (q *quotaTable) updateLimits(change func(next *limitSet)) {
+	for {
+		current := q.limits.Load()
+		next := *current
+		next.version++
+		change(&next)
+		if q.limits.CompareAndSwap(current, &next) {
+			return
+		}
+	}
 }
 
 func (q *quotaTable) limitsOf(set *limitSet, tenant string) Limits {
@@ -95,10 +118,16 @@ func (q *quotaTable) admit(tenant string, items, bytes int, now time.Time) (reas
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if set := q.limits.Load(); t.version != set.version {
+		if t.fleetSize != 0 && t.fleetSize != set.fleetSize {
+			share := float64(t.fleetSize) / float64(set.fleetSize)
+			t.items.rescale(share, now)
+			t.bytes.rescale(share, now)
+		}
 		l := q.limitsOf(set, tenant)
-		t.items.configure(l.itemRate(q.signal), q.burstSeconds, now)
-		t.bytes.configure(l.BytesPerSecond, q.burstSeconds, now)
-		t.version = set.version
+		members := float64(set.fleetSize)
+		t.items.configure(l.itemRate(q.signal)/members, q.burstSeconds, now)
+		t.bytes.configure(l.BytesPerSecond/members, q.burstSeconds, now)
+		t.version, t.fleetSize = set.version, set.fleetSize
 	}
 	if wait := t.items.wait(float64(items), now); wait > 0 {
 		return reasonItemQuota, wait

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -66,7 +67,7 @@ func probabilityPlot(c *configResult) (*plot.Plot, error) {
 		line.Width = vg.Points(1.2)
 		p.Add(line)
 		n := nameOf(st)
-		p.Legend.Add(fmt.Sprintf("%s %s %s", n.Service, shorten(n.Route, 40), n.Outcome), line)
+		p.Legend.Add(strings.TrimSpace(fmt.Sprintf("%s %s %s %s", n.Tenant, n.Service, shorten(n.Route, 40), n.Outcome)), line)
 	}
 	// Probabilities never exceed 1: the decades above hold the legend.
 	p.Legend.Top = true

@@ -68,13 +68,14 @@ type strataResult struct {
 }
 
 type stratumName struct {
+	Tenant  string `json:"tenant,omitempty"` // empty without tenants.attribute
 	Service string `json:"service"`
 	Route   string `json:"route"`
 	Outcome string `json:"outcome"`
 }
 
 func nameOf(s engine.Stratum) stratumName {
-	return stratumName{Service: s.Service, Route: s.Route, Outcome: s.Outcome.String()}
+	return stratumName{Tenant: s.Tenant, Service: s.Service, Route: s.Route, Outcome: s.Outcome.String()}
 }
 
 // configSeries is the time series the plots draw, per binSeconds.
@@ -189,7 +190,7 @@ func strataOf(strata map[engine.Stratum]*stratumTally) strataResult {
 		}
 	}
 	slices.SortFunc(res.Unrepresented, func(a, b stratumName) int {
-		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Route, b.Route), cmp.Compare(a.Outcome, b.Outcome))
+		return cmp.Or(cmp.Compare(a.Tenant, b.Tenant), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Route, b.Route), cmp.Compare(a.Outcome, b.Outcome))
 	})
 	return res
 }
@@ -208,7 +209,7 @@ func seriesOf(t *tally) configSeries {
 		s.strataByTraffic = append(s.strataByTraffic, st)
 	}
 	slices.SortFunc(s.strataByTraffic, func(a, b engine.Stratum) int {
-		return cmp.Or(cmp.Compare(t.strata[b].decided, t.strata[a].decided), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Route, b.Route), cmp.Compare(a.Outcome, b.Outcome))
+		return cmp.Or(cmp.Compare(t.strata[b].decided, t.strata[a].decided), cmp.Compare(a.Tenant, b.Tenant), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Route, b.Route), cmp.Compare(a.Outcome, b.Outcome))
 	})
 	return s
 }

@@ -20,6 +20,9 @@ type Config struct {
 	// every decision to and to answer other components' questions through
 	// (what became of a trace, keep a buffered trace).
 	Decisions *component.ID `mapstructure:"decisions"`
+	// Fleet, when set, names the fleet extension: the budget is then the fleet's, and each
+	// gateway keeps budget / N for the N gateways the extension counts.
+	Fleet *component.ID `mapstructure:"fleet"`
 }
 
 // Validate reports every invalid option with the fix.

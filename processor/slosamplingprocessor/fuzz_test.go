@@ -21,6 +21,8 @@ func FuzzConfig(f *testing.F) {
 	f.Add([]byte("budget: {spans_per_second: 10}\nobjectives: [{name: a, errors: {target: 0.5}}]"))
 	f.Add([]byte("objectives: [{name: a, match: {condition: 'attributes[\"x\"] == 1'}, latency: {threshold: 1ms, target: 0.9}}]"))
 	f.Add([]byte("decision_delay: -1s\ntrace_timeout: 0\nmax_buffered_bytes: -5"))
+	f.Add([]byte("tenants: {attribute: tenant.id, weights: {team-a: 2, _none: 0.5}, default_weight: 1, max_tenants: 3}"))
+	f.Add([]byte("tenants: {weights: {x: -1}, default_weight: .inf, max_tenants: -1}"))
 	f.Fuzz(func(t *testing.T, yaml []byte) {
 		retrieved, err := confmap.NewRetrievedFromYAML(yaml)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/collector/processor"
 	"go.uber.org/zap"
 
+	"github.com/tailwise/tailwise/extension/fleetextension"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
@@ -30,6 +31,8 @@ type sloSampler struct {
 	observer        *telemetryObserver
 	shutdownTimeout time.Duration
 	decisionsID     *component.ID
+	fleetID         *component.ID
+	unsubscribe     func() // from the fleet's membership; nil without the fleet option
 	now             func() time.Time
 	registry        tracedecisionextension.Registry // nil without the decisions option
 
@@ -60,6 +63,7 @@ func newSLOSampler(set processor.Settings, cfg *Config, next consumer.Traces) (*
 		observer:        observer,
 		shutdownTimeout: cfg.ShutdownTimeout,
 		decisionsID:     cfg.Decisions,
+		fleetID:         cfg.Fleet,
 		now:             time.Now,
 		engine:          e,
 	}, nil
@@ -77,6 +81,18 @@ func (p *sloSampler) Start(_ context.Context, host component.Host) error {
 		}
 		reg.AttachSampler(registrySampler{p})
 		p.registry = reg
+	}
+	if p.fleetID != nil {
+		membership, err := fleetextension.FromHost(host, *p.fleetID)
+		if err != nil {
+			return fmt.Errorf("fleet: %w", err)
+		}
+		// Each of N gateways keeps budget / N: the configured budget is the fleet's.
+		p.unsubscribe = membership.Subscribe(func(size int) {
+			p.mu.Lock()
+			p.engine.SetBudgetScale(1 / float64(max(size, 1)))
+			p.mu.Unlock()
+		})
 	}
 	p.stop, p.done = make(chan struct{}), make(chan struct{})
 	go p.run()
@@ -149,6 +165,10 @@ func (p *sloSampler) forward(ctx context.Context, decisions []engine.Decision, l
 // forwards the kept ones within shutdown_timeout.
 func (p *sloSampler) Shutdown(ctx context.Context) error {
 	defer p.telemetry.Shutdown()
+	if p.unsubscribe != nil {
+		p.unsubscribe()
+		p.unsubscribe = nil
+	}
 	if p.stop != nil {
 		close(p.stop)
 		<-p.done

@@ -1,6 +1,7 @@
 package slosamplingprocessor // import "github.com/tailwise/tailwise/processor/slosamplingprocessor"
 
 import (
+	"cmp"
 	"context"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -19,8 +20,8 @@ type telemetryObserver struct {
 }
 
 type decisionKey struct {
-	kept                       bool
-	reason, trigger, objective string
+	kept                               bool
+	reason, trigger, objective, tenant string
 }
 
 type decisionOptions struct {
@@ -39,7 +40,7 @@ func (o *telemetryObserver) TracesStarted(traces int) {
 
 func (o *telemetryObserver) Decided(d *engine.Decision) {
 	ctx := context.Background()
-	key := decisionKey{kept: d.Kept, reason: string(d.Reason), trigger: string(d.Trigger), objective: d.Objective}
+	key := decisionKey{kept: d.Kept, reason: string(d.Reason), trigger: string(d.Trigger), objective: d.Objective, tenant: tenantName(d.Stratum.Tenant)}
 	opts, ok := o.decisionOptions[key]
 	if !ok {
 		decision := attribute.String("decision", "dropped")
@@ -47,9 +48,10 @@ func (o *telemetryObserver) Decided(d *engine.Decision) {
 			decision = attribute.String("decision", "kept")
 		}
 		reason, trigger, objective := attribute.String("reason", key.reason), attribute.String("trigger", key.trigger), attribute.String("objective", key.objective)
+		tenant := attribute.String("tenant", key.tenant)
 		opts = decisionOptions{
-			traces:  metric.WithAttributeSet(attribute.NewSet(decision, reason, trigger, objective)),
-			spans:   metric.WithAttributeSet(attribute.NewSet(decision, reason, objective)),
+			traces:  metric.WithAttributeSet(attribute.NewSet(decision, reason, trigger, objective, tenant)),
+			spans:   metric.WithAttributeSet(attribute.NewSet(decision, reason, objective, tenant)),
 			latency: metric.WithAttributeSet(attribute.NewSet(trigger)),
 		}
 		o.decisionOptions[key] = opts
@@ -81,10 +83,16 @@ func (o *telemetryObserver) Adjusted(s *engine.Snapshot) {
 	o.tb.ProcessorSloSamplingBufferedBytes.Record(ctx, s.BufferedBytes)
 	for _, st := range s.Strata {
 		o.tb.ProcessorSloSamplingStratumProbability.Record(ctx, st.Probability, metric.WithAttributes(
+			attribute.String("tenant", tenantName(st.Tenant)),
 			attribute.String("service", st.Service),
 			attribute.String("route", st.Route),
 			attribute.String("outcome", st.Outcome.String()),
 		))
+	}
+	for _, tn := range s.Tenants {
+		tenant := attribute.String("tenant", tenantName(tn.Name))
+		o.tb.ProcessorSloSamplingTenantShare.Record(ctx, tn.ViolationGrant, metric.WithAttributes(tenant, attribute.String("pool", "violation")))
+		o.tb.ProcessorSloSamplingTenantShare.Record(ctx, tn.SampledGrant, metric.WithAttributes(tenant, attribute.String("pool", "sampled")))
 	}
 	o.tb.ProcessorSloSamplingOutputRate.Record(ctx, s.BudgetSpansPerSecond, metric.WithAttributes(attribute.String("rate", "budget")))
 	o.tb.ProcessorSloSamplingOutputRate.Record(ctx, s.EstimatedSpansPerSecond, metric.WithAttributes(attribute.String("rate", "estimated")))
@@ -94,3 +102,8 @@ func (o *telemetryObserver) Adjusted(s *engine.Snapshot) {
 		o.tb.ProcessorSloSamplingBurnRate.Record(ctx, obj.LongBurnRate, metric.WithAttributes(attribute.String("objective", obj.Name), attribute.String("window", "long")))
 	}
 }
+
+// tenantName is the reported name of an engine tenant. The engine bounds
+// the tenants at tenants.max_tenants, later ones sharing "_other", which
+// caps the cardinality of the tenant attribute.
+func tenantName(tenant string) string { return cmp.Or(tenant, engine.TenantNone) }

@@ -31,8 +31,10 @@ func (e *Engine) adjust(dt float64) {
 		offered += st.spanRate
 		st.arrivedTraces, st.arrivedSpans = 0, 0
 	}
-	e.violationSpanRate = ewma(e.violationSpanRate, e.violationArrivedSpans/dt, alpha)
-	e.violationArrivedSpans = 0
+	for _, tn := range e.tenantList {
+		tn.violationSpanRate = ewma(tn.violationSpanRate, tn.violationArrivedSpans/dt, alpha)
+		tn.violationArrivedSpans = 0
+	}
 	for i := range e.burn {
 		o := &e.matcher.objectives[i]
 		e.burn[i].update(dt, e.cfg.BurnRate.ShortWindow.Seconds(), e.cfg.BurnRate.LongWindow.Seconds(), o.budgetedBadRatio, e.cfg.BurnRate.Threshold)
@@ -56,37 +58,7 @@ func (e *Engine) adjust(dt float64) {
 	target := math.Max(0, budget+e.outputDeficit/controlHorizon)
 	e.adjustTarget = target
 
-	w := e.rateWeight
-	violationRate := e.violationSpanRate / w
-	reserve := e.cfg.Budget.ViolationShare * budget
-	e.violationProbability = 1
-	if violationRate > reserve {
-		e.violationProbability = reserve / violationRate
-	}
-	rest := target - math.Min(violationRate, reserve)
-
-	demands := make([]demand, 0, len(e.strataList))
-	sampled := make([]*stratum, 0, len(e.strataList))
-	minRate := e.cfg.MinTracesPerStratumPerMinute / 60
-	for _, st := range e.strataList {
-		if st.name.Outcome == OutcomeViolation {
-			st.probability = e.violationProbability
-			continue
-		}
-		demands = append(demands, demand{
-			traceRate: st.traceRate / w,
-			spanRate:  st.spanRate / w,
-			sigma:     e.sigma(st),
-			minRate:   minRate,
-		})
-		sampled = append(sampled, st)
-	}
-	estimated := math.Min(violationRate, reserve)
-	for i, p := range allocate(demands, rest) {
-		sampled[i].probability = p
-		estimated += p * demands[i].spanRate
-	}
-	e.estimatedRate = estimated
+	e.estimatedRate = e.share(target, e.cfg.Budget.ViolationShare*budget)
 	if e.observer != nil {
 		s := e.Snapshot()
 		e.observer.Adjusted(&s)
@@ -121,12 +93,24 @@ func (e *Engine) Snapshot() Snapshot {
 		BudgetSpansPerSecond:    e.budgetSpansPerSecond,
 		EstimatedSpansPerSecond: e.estimatedRate,
 		OutputSpansPerSecond:    e.outputRate / w,
-		ViolationProbability:    e.violationProbability,
+		ViolationProbability:    1,
 		Strata:                  make([]StratumState, len(e.strataList)),
+		Tenants:                 make([]TenantState, len(e.tenantList)),
 		Objectives:              make([]ObjectiveState, len(e.burn)),
 	}
 	for i, st := range e.strataList {
 		s.Strata[i] = StratumState{Stratum: st.name, Probability: st.probability, TracesPerSecond: st.traceRate / w, SpansPerSecond: st.spanRate / w}
+	}
+	for i, tn := range e.tenantList {
+		s.ViolationProbability = min(s.ViolationProbability, tn.violationProbability)
+		s.Tenants[i] = TenantState{
+			Name:                    tn.name,
+			Weight:                  tn.weight,
+			ViolationSpansPerSecond: tn.violationSpanRate / w,
+			ViolationProbability:    tn.violationProbability,
+			ViolationGrant:          tn.violationGrant,
+			SampledGrant:            tn.sampledGrant,
+		}
 	}
 	for i := range e.burn {
 		b := &e.burn[i]

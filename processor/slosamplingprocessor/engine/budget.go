@@ -6,8 +6,19 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
+// SetBudgetScale makes the engine aim at the share f of every configured
+// budget (spans, traces and bytes per second) from the next adjustment on,
+// e.g. 1/N on each of N gateways that share the budget of a fleet. f is in
+// (0, 1]; larger values count as 1, and values not above 0 (or NaN) leave
+// the scale unchanged. The default is 1.
+func (e *Engine) SetBudgetScale(f float64) {
+	if f > 0 {
+		e.budgetScale = min(f, 1)
+	}
+}
+
 // effectiveBudget converts traces_per_second and bytes_per_second into
-// spans per second and keeps the lowest budget.
+// spans per second, keeps the lowest budget and applies the budget scale.
 func (e *Engine) effectiveBudget() float64 {
 	budget := e.cfg.Budget.SpansPerSecond
 	if e.cfg.Budget.TracesPerSecond > 0 {
@@ -23,7 +34,7 @@ func (e *Engine) effectiveBudget() float64 {
 	if e.cfg.Budget.BytesPerSecond > 0 && e.wireSpans > 0 {
 		budget = math.Min(budget, e.cfg.Budget.BytesPerSecond*e.wireSpans/e.wireBytes)
 	}
-	return budget
+	return budget * e.budgetScale
 }
 
 // wireSizeWeight is the weight of a new batch in the average span size.

@@ -19,6 +19,7 @@ type bufferedTrace struct {
 	rootSeen      bool
 	entryService  uint32 // service and span name of the root, or of the
 	entryName     uint32 // earliest span until the root arrives
+	tenant        uint32 // from the resource of the first span seen
 	earliestStart uint64
 	hasError      bool
 

@@ -30,12 +30,14 @@ type Config struct {
 	// MinTracesPerStratumPerMinute is the representation every stratum keeps.
 	MinTracesPerStratumPerMinute float64 `mapstructure:"min_traces_per_stratum_per_minute"`
 	// MaxStrata bounds the number of (service, route, outcome) strata; later
-	// ones share an overflow stratum.
+	// ones share an overflow stratum of their tenant.
 	MaxStrata int `mapstructure:"max_strata"`
 	// BurnRate tunes how fast-burning objectives get more normal traces.
 	BurnRate BurnRate `mapstructure:"burn_rate"`
 	// DecisionCache sizes the memory of past decisions for late spans.
 	DecisionCache DecisionCache `mapstructure:"decision_cache"`
+	// Tenants shares the budget fairly over the tenants of a shared gateway.
+	Tenants Tenants `mapstructure:"tenants"`
 }
 
 // Budget is the output target. SpansPerSecond is required; TracesPerSecond
@@ -84,6 +86,7 @@ func DefaultConfig() Config {
 		MaxStrata:                    1000,
 		BurnRate:                     BurnRate{ShortWindow: 5 * time.Minute, LongWindow: time.Hour, Threshold: 14.4, Boost: 4},
 		DecisionCache:                DecisionCache{KeptTraces: 100000, DroppedTraces: 1000000},
+		Tenants:                      Tenants{DefaultWeight: 1, MaxTenants: 1000},
 	}
 }
 
@@ -145,6 +148,7 @@ func (c *Config) Check() error {
 	if c.DecisionCache.DroppedTraces <= 0 {
 		errs = append(errs, errors.New("decision_cache.dropped_traces must be positive, e.g. 1000000"))
 	}
+	errs = append(errs, c.Tenants.check()...)
 	if len(c.Objectives) > maxObjectives {
 		errs = append(errs, fmt.Errorf("objectives: at most %d are supported, got %d; merge objectives with OTTL conditions", maxObjectives, len(c.Objectives)))
 	}

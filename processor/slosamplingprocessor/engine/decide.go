@@ -29,7 +29,7 @@ func (e *Engine) decide(t *bufferedTrace, trigger Trigger) Decision {
 	case t.retained:
 		probability, d.Reason = 1, ReasonRetained
 	case t.violated != 0:
-		probability, d.Reason = e.violationProbability, ReasonViolation
+		probability, d.Reason = st.tenant.violationProbability, ReasonViolation
 	case probability < 1:
 		probability, d.Reason = min(1, probability*e.liveScale()), ReasonSampled
 	default:
@@ -75,7 +75,7 @@ func (e *Engine) countArrival(t *bufferedTrace) *stratum {
 	st.arrivedTraces++
 	st.arrivedSpans += float64(t.spans)
 	if t.violated != 0 {
-		e.violationArrivedSpans += float64(t.spans)
+		st.tenant.violationArrivedSpans += float64(t.spans)
 	}
 	for m := t.matched; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
@@ -117,10 +117,11 @@ func (e *Engine) decode(t *bufferedTrace, th Threshold) ptrace.Traces {
 	return td
 }
 
-// stratumOf finds or creates the stratum of a trace: its first matched
-// objective (else its entry span's name), its entry service and outcome.
+// stratumOf finds or creates the stratum of a trace: its tenant, its first
+// matched objective (else its entry span's name), its entry service and
+// outcome.
 func (e *Engine) stratumOf(t *bufferedTrace) *stratum {
-	key := stratumKey{service: t.entryService, route: t.entryName, outcome: OutcomeOK}
+	key := stratumKey{tenant: t.tenant, service: t.entryService, route: t.entryName, outcome: OutcomeOK}
 	objective := -1
 	if t.matched != 0 {
 		objective = bits.TrailingZeros64(t.matched)
@@ -136,7 +137,7 @@ func (e *Engine) stratumOf(t *bufferedTrace) *stratum {
 		return st
 	}
 	if len(e.strataList) >= e.cfg.MaxStrata {
-		key = stratumKey{service: internOverflow, route: internOverflow, outcome: key.outcome}
+		key = stratumKey{tenant: key.tenant, service: internOverflow, route: internOverflow, outcome: key.outcome}
 		objective = -1
 		if st, ok := e.strata[key]; ok {
 			return st
@@ -147,12 +148,15 @@ func (e *Engine) stratumOf(t *bufferedTrace) *stratum {
 	if key.routeIsObjective {
 		route = e.cfg.Objectives[key.route].Name
 	}
+	tn := e.tenantOf(key.tenant)
 	st := &stratum{
-		name:        Stratum{Service: service, Route: route, Outcome: key.outcome},
+		name:        Stratum{Tenant: tn.name, Service: service, Route: route, Outcome: key.outcome},
+		tenant:      tn,
 		objective:   objective,
 		probability: 1,
 	}
 	e.strata[key] = st
 	e.strataList = append(e.strataList, st)
+	tn.strata = append(tn.strata, st)
 	return st
 }

@@ -86,9 +86,25 @@ type Snapshot struct {
 	EstimatedSpansPerSecond float64
 	// OutputSpansPerSecond is the measured output (EWMA).
 	OutputSpansPerSecond float64
+	// ViolationProbability is the lowest of the tenants' probabilities for
+	// SLO-violating traces.
 	ViolationProbability float64
 	Strata               []StratumState
+	Tenants              []TenantState
 	Objectives           []ObjectiveState
+}
+
+// TenantState is one tenant's share of the budget.
+type TenantState struct {
+	Name   string
+	Weight float64
+	// ViolationSpansPerSecond is the arrival rate of its SLO-violating spans.
+	ViolationSpansPerSecond float64
+	// ViolationProbability is the probability of its SLO-violating traces.
+	ViolationProbability float64
+	// ViolationGrant and SampledGrant are its shares, in spans per second,
+	// of the violation reserve and of the rest of the budget.
+	ViolationGrant, SampledGrant float64
 }
 
 // StratumState is one stratum's rates and probability.

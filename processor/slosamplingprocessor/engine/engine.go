@@ -48,10 +48,12 @@ type Engine struct {
 	strataList []*stratum
 	burn       []burnRate
 
-	violationProbability  float64
-	violationArrivedSpans float64
-	violationSpanRate     float64
-	rateWeight            float64 // EWMA bias correction during warm-up
+	tenantNames *interner
+	tenantByID  []*tenant // by interned id
+	tenantList  []*tenant // in order of appearance
+
+	rateWeight  float64 // EWMA bias correction during warm-up
+	budgetScale float64 // share of the configured budget this engine aims at
 
 	now, lastAdjust int64
 	started         bool
@@ -91,7 +93,8 @@ func New(cfg Config, observer Observer) (*Engine, error) {
 		dropped:              newDroppedFilter(cfg.DecisionCache.DroppedTraces),
 		strata:               make(map[stratumKey]*stratum),
 		burn:                 make([]burnRate, len(cfg.Objectives)),
-		violationProbability: 1,
+		tenantNames:          newInterner(cfg.Tenants.MaxTenants + 2), // + internEmpty and internOverflow
+		budgetScale:          1,
 		budgetSpansPerSecond: cfg.Budget.SpansPerSecond,
 	}
 	e.encoder = spanEncoder{keys: e.keys, names: e.names}

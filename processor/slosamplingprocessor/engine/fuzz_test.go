@@ -87,12 +87,18 @@ func fuzzTraces(data []byte, traceState string) (ptrace.Traces, int) {
 func FuzzIngestOTLPJSON(f *testing.F) {
 	f.Add([]byte(`{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"frontend"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /checkout","startTimeUnixNano":"1","endTimeUnixNano":"1000000000","attributes":[{"key":"m","value":{"kvlistValue":{"values":[{"key":"a","value":{"arrayValue":{"values":[{"intValue":"1"},{"doubleValue":1.5},{"bytesValue":"AQI="}]}}}]}}}],"events":[{"name":"e"}],"links":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"}]}]}]}]}`))
 	f.Add([]byte(`{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"","spanId":"","parentSpanId":"00"}]}]}]}`))
+	f.Add([]byte(`{"resourceSpans":[` +
+		`{"resource":{"attributes":[{"key":"tenant.id","value":{"stringValue":"team-a"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"GET /"}]}]},` +
+		`{"resource":{"attributes":[{"key":"tenant.id","value":{"intValue":"7"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60d","spanId":"eee19b7ec3c1b174","name":"GET /"}]}]},` +
+		`{"resource":{"attributes":[{"key":"tenant.id","value":{"kvlistValue":{}}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60e","spanId":"eee19b7ec3c1b174","parentSpanId":"eee19b7ec3c1b175"}]}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		td, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(data)
 		if err != nil {
 			return
 		}
-		e, rec := newTestEngine(t, testConfig())
+		cfg := testConfig()
+		cfg.Tenants = Tenants{Attribute: "tenant.id", Weights: map[string]float64{"team-a": 2}, DefaultWeight: 1, MaxTenants: 2}
+		e, rec := newTestEngine(t, cfg)
 		if _, err := e.Ingest(epoch, td); err != nil {
 			return
 		}

@@ -20,6 +20,7 @@ type stagedChunk struct {
 	start, end int // encoded spans in scratch
 
 	service       uint32
+	tenant        uint32
 	rootSeen      bool
 	rootName      uint32
 	earliestStart uint64
@@ -49,6 +50,12 @@ func (e *Engine) stage(td ptrace.Traces) int64 {
 			serviceName = v.AsString()
 		}
 		service, _ := e.services.id(serviceName)
+		tenant := internEmpty
+		if e.cfg.Tenants.Attribute != "" {
+			if v, ok := rs.Resource().Attributes().Get(e.cfg.Tenants.Attribute); ok {
+				tenant = e.tenantID(v.AsString())
+			}
+		}
 		objectives := e.matcher.serviceMask(serviceName)
 		sss := rs.ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
@@ -73,7 +80,7 @@ func (e *Engine) stage(td ptrace.Traces) int64 {
 				if c == nil || c.id != id {
 					e.staged = append(e.staged, stagedChunk{
 						id: id, rs: rs, ss: ss, first: k, scopeStart: scopeStart, scopeEnd: scopeEnd,
-						start: len(e.scratch), service: service, earliestStart: ^uint64(0),
+						start: len(e.scratch), service: service, tenant: tenant, earliestStart: ^uint64(0),
 					})
 					c = &e.staged[len(e.staged)-1]
 					e.encoder.beginChunk()
@@ -140,7 +147,7 @@ func (e *Engine) commit(out *Output) {
 				e.lateSpans(c.count, false)
 				continue
 			}
-			t = &bufferedTrace{id: c.id, firstSeen: e.now, earliestStart: ^uint64(0)}
+			t = &bufferedTrace{id: c.id, firstSeen: e.now, earliestStart: ^uint64(0), tenant: c.tenant}
 			started++
 			e.traces[c.id] = t
 			e.arrivals.push(t, e.now+e.cfg.TraceTimeout.Nanoseconds())

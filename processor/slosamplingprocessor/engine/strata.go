@@ -22,15 +22,18 @@ func (o Outcome) String() string {
 	}
 }
 
-// Stratum names a (service, route, outcome) group of traces. Route is the
-// name of the first objective the trace matches, else its root span name.
+// Stratum names a (tenant, service, route, outcome) group of traces.
+// Tenant is "" for traces without tenant (reported as TenantNone). Route is the name of the first objective the trace matches,
+// else its root span name.
 type Stratum struct {
+	Tenant  string
 	Service string
 	Route   string
 	Outcome Outcome
 }
 
 type stratumKey struct {
+	tenant           uint32
 	service, route   uint32
 	routeIsObjective bool
 	outcome          Outcome
@@ -39,6 +42,7 @@ type stratumKey struct {
 // stratum holds the arrival statistics and sampling probability of a group.
 type stratum struct {
 	name      Stratum
+	tenant    *tenant
 	objective int // index of the route's objective, or -1
 
 	arrivedTraces, arrivedSpans float64 // since the last adjustment

@@ -36,6 +36,7 @@ type TelemetryBuilder struct {
 	ProcessorSloSamplingSpansReceived      metric.Int64Counter
 	ProcessorSloSamplingSpansRefused       metric.Int64Counter
 	ProcessorSloSamplingStratumProbability metric.Float64Gauge
+	ProcessorSloSamplingTenantShare        metric.Float64Gauge
 	ProcessorSloSamplingTracesDecided      metric.Int64Counter
 	ProcessorSloSamplingTracesReceived     metric.Int64Counter
 }
@@ -108,7 +109,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ProcessorSloSamplingSpansDecided, err = builder.meter.Int64Counter(
 		"otelcol_processor_slo_sampling_spans_decided",
-		metric.WithDescription("Spans of decided traces, by decision, reason and objective. [Development]"),
+		metric.WithDescription("Spans of decided traces, by decision, reason, objective and tenant. [Development]"),
 		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)
@@ -130,9 +131,15 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("1"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ProcessorSloSamplingTenantShare, err = builder.meter.Float64Gauge(
+		"otelcol_processor_slo_sampling_tenant_share",
+		metric.WithDescription("Each tenant's share of the budget in spans per second, from the violation reserve and from the rest. [Development]"),
+		metric.WithUnit("{span}/s"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ProcessorSloSamplingTracesDecided, err = builder.meter.Int64Counter(
 		"otelcol_processor_slo_sampling_traces_decided",
-		metric.WithDescription("Traces decided, by decision, reason, trigger and objective. [Development]"),
+		metric.WithDescription("Traces decided, by decision, reason, trigger, objective and tenant. [Development]"),
 		metric.WithUnit("{trace}"),
 	)
 	errs = errors.Join(errs, err)

@@ -111,7 +111,7 @@ func AssertEqualProcessorSloSamplingOutputRate(t *testing.T, tt *componenttest.T
 func AssertEqualProcessorSloSamplingSpansDecided(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_processor_slo_sampling_spans_decided",
-		Description: "Spans of decided traces, by decision, reason and objective. [Development]",
+		Description: "Spans of decided traces, by decision, reason, objective and tenant. [Development]",
 		Unit:        "{span}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
@@ -170,10 +170,24 @@ func AssertEqualProcessorSloSamplingStratumProbability(t *testing.T, tt *compone
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
 
+func AssertEqualProcessorSloSamplingTenantShare(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[float64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_processor_slo_sampling_tenant_share",
+		Description: "Each tenant's share of the budget in spans per second, from the violation reserve and from the rest. [Development]",
+		Unit:        "{span}/s",
+		Data: metricdata.Gauge[float64]{
+			DataPoints: dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_processor_slo_sampling_tenant_share")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
 func AssertEqualProcessorSloSamplingTracesDecided(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_processor_slo_sampling_traces_decided",
-		Description: "Traces decided, by decision, reason, trigger and objective. [Development]",
+		Description: "Traces decided, by decision, reason, trigger, objective and tenant. [Development]",
 		Unit:        "{trace}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,

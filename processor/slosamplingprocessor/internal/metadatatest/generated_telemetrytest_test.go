@@ -29,6 +29,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ProcessorSloSamplingSpansReceived.Add(context.Background(), 1)
 	tb.ProcessorSloSamplingSpansRefused.Add(context.Background(), 1)
 	tb.ProcessorSloSamplingStratumProbability.Record(context.Background(), 1)
+	tb.ProcessorSloSamplingTenantShare.Record(context.Background(), 1)
 	tb.ProcessorSloSamplingTracesDecided.Add(context.Background(), 1)
 	tb.ProcessorSloSamplingTracesReceived.Add(context.Background(), 1)
 	AssertEqualProcessorSloSamplingBufferedBytes(t, testTel,
@@ -59,6 +60,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorSloSamplingStratumProbability(t, testTel,
+		[]metricdata.DataPoint[float64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorSloSamplingTenantShare(t, testTel,
 		[]metricdata.DataPoint[float64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorSloSamplingTracesDecided(t, testTel,

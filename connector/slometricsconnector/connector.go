@@ -248,7 +248,12 @@ func (c *sloMetrics) appendResourceMetrics(md pmetric.Metrics, res resource) (po
 	return points
 }
 
+// pointAttributes labels a data point with its route and outcome, and with its tenant so that
+// tenants' series stay apart where they meet (a shared scrape endpoint or Prometheus).
 func (c *sloMetrics) pointAttributes(m pcommon.Map, key seriesKey) {
+	if key.tenant != "" {
+		m.PutStr(c.cfg.TenantAttribute, key.tenant)
+	}
 	m.PutStr("route", key.route)
 	m.PutBool("error", key.failed)
 }

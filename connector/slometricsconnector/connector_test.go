@@ -251,7 +251,11 @@ func TestTenantsKeepTheirOwnSeries(t *testing.T) {
 	got := map[string]int64{}
 	for _, rm := range sink.AllMetrics()[0].ResourceMetrics().All() {
 		tenant, _ := rm.Resource().Attributes().Get("tenant.id")
-		got[tenant.Str()] += rm.ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0).IntValue()
+		dp := rm.ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0)
+		got[tenant.Str()] += dp.IntValue()
+		if label, _ := dp.Attributes().Get("tenant.id"); label.Str() != tenant.Str() {
+			t.Errorf("data point of tenant %q labelled tenant.id=%q", tenant.Str(), label.Str())
+		}
 	}
 	if len(got) != 2 || got["team-a"] != 2 || got["team-b"] != 1 {
 		t.Errorf("requests by tenant %v, want team-a 2 and team-b 1 on their own resources", got)

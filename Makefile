@@ -46,13 +46,13 @@ run: build
 	TAILWISE_DEMO_DIR=$(CURDIR)/.cache/demo ./bin/tailwise --config configs/demo.yaml
 
 ## test: lint, unit tests, then end-to-end tests against real Jaeger, Prometheus and Loki
-test: lint unit e2e
+test: lint unit fuzz e2e
 
 unit:
 	$(GO) test -count=1 -timeout 20m ./...
 
 e2e: build backends-install
-	$(GO) test -tags e2e -count=1 -timeout 30m -v ./test/e2e/...
+	$(GO) test -tags e2e -count=1 -timeout 50m -v ./test/e2e/...
 
 ## bench: Go benchmarks of our components (compare runs with benchstat)
 bench:

@@ -43,11 +43,35 @@ func TestGatewayExample(t *testing.T) {
 	require.NoError(t, sub.Unmarshal(authCfg))
 	require.NoError(t, xconfmap.Validate(authCfg))
 
-	assert.True(t, authCfg.(*tenantauthextension.Config).DeferClaimRefusals, "spoofed claims get HTTP 403")
+	checkTenancyWiring(t, conf, processorCfg.Header)
+}
+
+// TestShippedGatewayIsMultiTenant checks configs/gateway.yaml for the same wiring.
+func TestShippedGatewayIsMultiTenant(t *testing.T) {
+	retrieved, err := confmap.NewRetrievedFromYAML(mustRead(t, "../../configs/gateway.yaml"))
+	require.NoError(t, err)
+	conf, err := retrieved.AsConf()
+	require.NoError(t, err)
+	checkTenancyWiring(t, conf, createDefaultConfig().Header)
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
+// checkTenancyWiring checks that a gateway configuration authenticates with tenant_auth, keeps
+// tenants apart in batches and sets each backend's tenant header, and that every pipeline that
+// batches restores the tenant after the components that emit on their own schedule.
+func checkTenancyWiring(t *testing.T, conf *confmap.Conf, header string) {
+	t.Helper()
+	assert.Equal(t, true, conf.Get("extensions::tenant_auth::defer_claim_refusals"), "spoofed claims get HTTP 403")
 	for _, protocol := range []string{"grpc", "http"} {
 		assert.Equal(t, "tenant_auth", conf.Get("receivers::otlp::protocols::"+protocol+"::auth::authenticator"), protocol)
 	}
-	assert.Equal(t, []any{processorCfg.Header}, conf.Get("processors::batch::metadata_keys"))
+	assert.Equal(t, []any{header}, conf.Get("processors::batch::metadata_keys"))
 	for exporter, headersSetter := range map[string]string{
 		"otlp_http/loki":          "headers_setter/tenant",
 		"prometheus_remote_write": "headers_setter/tenant",
@@ -56,14 +80,33 @@ func TestGatewayExample(t *testing.T) {
 		assert.Equal(t, headersSetter, conf.Get("exporters::"+exporter+"::auth::authenticator"), exporter)
 	}
 	assert.Nil(t, conf.Get("exporters::prometheus_remote_write::wal"), "the WAL loses the tenant")
-	assert.Equal(t, []any{map[string]any{"action": "upsert", "key": "X-Scope-OrgID", "from_context": processorCfg.Header}},
+	assert.Equal(t, []any{map[string]any{"action": "upsert", "key": "X-Scope-OrgID", "from_context": header}},
 		conf.Get("extensions::headers_setter/tenant::headers"))
-	assert.Equal(t, []any{map[string]any{"action": "upsert", "key": "x-tenant", "from_context": processorCfg.Header}},
+	assert.Equal(t, []any{map[string]any{"action": "upsert", "key": "x-tenant", "from_context": header}},
 		conf.Get("extensions::headers_setter/jaeger::headers"))
-	for _, pipeline := range []string{"traces", "metrics", "logs"} {
-		processors, _ := conf.Get("service::pipelines::" + pipeline + "::processors").([]any)
-		assert.Less(t, indexOf(processors, "tenant"), indexOf(processors, "batch"), pipeline)
-		assert.GreaterOrEqual(t, indexOf(processors, "tenant"), 0, pipeline)
+	pipelines, _ := conf.Get("service::pipelines").(map[string]any)
+	require.NotEmpty(t, pipelines)
+	for name := range pipelines {
+		processors, _ := conf.Get("service::pipelines::" + name + "::processors").([]any)
+		receivers, _ := conf.Get("service::pipelines::" + name + "::receivers").([]any)
+		lastTenant, lastEmitter := -1, -1
+		for i, p := range processors {
+			switch id := p.(string); {
+			case id == "tenant" || strings.HasPrefix(id, "tenant/"):
+				lastTenant = i
+			case id == "slo_sampling", id == "trace_decision" && strings.HasPrefix(name, "logs"):
+				lastEmitter = i // decided traces, held logs: emitted later, without the request's context
+			}
+		}
+		if indexOf(receivers, "otlp") >= 0 {
+			assert.GreaterOrEqual(t, indexOf(processors, "tenant"), 0, "%s: data from clients gets its tenant", name)
+		}
+		if batch := indexOf(processors, "batch"); batch >= 0 {
+			assert.Less(t, lastTenant, batch, "%s: the tenant is set before batching", name)
+			if lastEmitter >= 0 {
+				assert.Greater(t, lastTenant, lastEmitter, "%s: the tenant is restored after components that emit on their own schedule", name)
+			}
+		}
 	}
 }
 

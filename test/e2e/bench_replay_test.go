@@ -39,10 +39,10 @@ func BenchmarkGatewayReplay(b *testing.B) {
 	} {
 		b.Run(v.name, func(b *testing.B) {
 			for range b.N {
-				token := randomHex(16)
-				col := harness.StartGatewayWith(b, be, v.overlays, token)
+				tenant := harness.NewTenant("team-a")
+				col := harness.StartGatewayWith(b, be, v.overlays, tenant)
 				out, err := exec.Command(filepath.Join(harness.RepoRoot(), "bin", "tailctl"), "replay", rec,
-					"--endpoint", col.OTLPGRPC, "--header", "authorization=Bearer "+token,
+					"--endpoint", col.OTLPGRPC, "--header", "authorization=Bearer "+tenant.Token,
 					"--speed", "0", "--loop", loops, "--rewrite-ids", "--shift-time", "--workers", "4", "--json").Output()
 				if err != nil {
 					b.Fatalf("tailctl replay: %v\n%s", err, out)

@@ -28,10 +28,10 @@ const spansPerTrace = 4
 
 func TestGatewayDeliversToRealBackends(t *testing.T) {
 	be := harness.StartBackends(t)
-	token := randomHex(16)
-	col := harness.StartGateway(t, be, token)
+	tenant := harness.NewTenant("team-a")
+	col := harness.StartGateway(t, be, tenant)
 
-	client, err := harness.DialOTLP(col.OTLPGRPC, token)
+	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 	td, traceIDs := makeTraces(service, 20, start)
 
 	t.Run("refuses requests without a valid token", func(t *testing.T) {
-		for _, tok := range []string{"", "not-" + token} {
+		for _, tok := range []string{"", "not-" + tenant.Token} {
 			anon, err := harness.DialOTLP(col.OTLPGRPC, tok)
 			if err != nil {
 				t.Fatal(err)
@@ -85,7 +85,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 		for i, id := range allTraceIDs {
 			violating := i%5 == 0 || i == len(allTraceIDs)-1 // an ERROR span; the last is the PII trace
 			err := harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
-				n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
+				n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
 				switch {
 				case err != nil:
 					return err
@@ -153,7 +153,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 				t.Errorf("exemplar trace_id %q is not one of the sent traces", id)
 				continue
 			}
-			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
+			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
 			if err != nil || n == 0 {
 				t.Errorf("exemplar trace %s does not resolve in Jaeger: %d spans, %v", id, n, err)
 			}
@@ -165,7 +165,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 		var traceJSON []byte
 		err := harness.Eventually(60*time.Second, 500*time.Millisecond, func() error {
 			var err error
-			traceJSON, err = harness.JaegerTraceJSON(be.JaegerQueryURL, piiTraceIDs[0], nil)
+			traceJSON, err = harness.JaegerTraceJSON(be.JaegerQueryURL, piiTraceIDs[0], tenant.JaegerHeaders())
 			return err
 		})
 		if err != nil {
@@ -174,7 +174,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 		var lokiLine string
 		query := fmt.Sprintf(`{service_name=%q} | trace_id=%q`, service, piiTraceIDs[0])
 		err = harness.Eventually(60*time.Second, time.Second, func() error {
-			entries, err := harness.LokiQueryRange(be.LokiURL, query, start.Add(-time.Minute), time.Now().Add(time.Minute), "")
+			entries, err := harness.LokiQueryRange(be.LokiURL, query, start.Add(-time.Minute), time.Now().Add(time.Minute), tenant.Name)
 			if err == nil && len(entries) != 1 {
 				err = fmt.Errorf("%s returned %d lines, want 1", query, len(entries))
 			}
@@ -208,7 +208,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 	t.Run("loki has the log line with its trace_id as structured metadata", func(t *testing.T) {
 		query := fmt.Sprintf(`{service_name=%q} | trace_id=%q`, service, logTraceID)
 		err := harness.Eventually(60*time.Second, time.Second, func() error {
-			entries, err := harness.LokiQueryRange(be.LokiURL, query, start.Add(-time.Minute), time.Now().Add(time.Minute), "")
+			entries, err := harness.LokiQueryRange(be.LokiURL, query, start.Add(-time.Minute), time.Now().Add(time.Minute), tenant.Name)
 			if err != nil {
 				return err
 			}

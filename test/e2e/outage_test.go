@@ -24,9 +24,9 @@ func TestBackendOutagesLoseNothing(t *testing.T) {
 		outage = time.Duration(s) * time.Second
 	}
 	be := harness.StartBackends(t)
-	token := randomHex(16)
-	col := harness.StartGateway(t, be, token)
-	client, err := harness.DialOTLP(col.OTLPGRPC, token)
+	tenant := harness.NewTenant("team-a")
+	col := harness.StartGateway(t, be, tenant)
+	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestBackendOutagesLoseNothing(t *testing.T) {
 			deadline := 3 * time.Minute // the exporters' retry back-off reaches 30 s, with jitter
 			err := harness.Eventually(deadline, 2*time.Second, func() error {
 				entries, err := harness.LokiQueryRange(be.LokiURL, fmt.Sprintf(`{service_name=%q}`, service),
-					start.Add(-time.Minute), time.Now().Add(time.Minute), "")
+					start.Add(-time.Minute), time.Now().Add(time.Minute), tenant.Name)
 				if err == nil && len(entries) != len(ids) {
 					err = fmt.Errorf("loki has %d of %d log lines", len(entries), len(ids))
 				}
@@ -78,7 +78,7 @@ func TestBackendOutagesLoseNothing(t *testing.T) {
 			}
 			for _, id := range ids {
 				err := harness.Eventually(deadline, 2*time.Second, func() error {
-					n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
+					n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
 					if err == nil && n != spansPerTrace {
 						err = fmt.Errorf("jaeger has %d of %d spans of trace %s", n, spansPerTrace, id)
 					}

@@ -26,15 +26,15 @@ import (
 // trace, whose trace is indeed not there.
 func TestReplayAtRecordedPaceThroughTheGateway(t *testing.T) {
 	be := harness.StartBackends(t)
-	token := randomHex(16)
-	env := harness.GatewayEnv(t, be, token)
+	tenant := harness.NewTenant("team-a")
+	env := harness.GatewayEnv(t, be, tenant)
 	env["TAILWISE_TRACE_BUDGET_SPANS"] = "25"
 	col := harness.StartGatewayWithEnv(t, env, nil)
 	started := time.Now()
 	rec := filepath.Join(harness.RepoRoot(), "test", "recordings", "webshop.jsonl.zst")
 
 	out, err := exec.Command(filepath.Join(harness.RepoRoot(), "bin", "tailctl"), "replay", rec,
-		"--endpoint", col.OTLPGRPC, "--header", "authorization=Bearer "+token,
+		"--endpoint", col.OTLPGRPC, "--header", "authorization=Bearer "+tenant.Token,
 		"--speed", "1", "--shift-time", "--json").Output()
 	if err != nil {
 		t.Fatalf("tailctl replay: %v\n%s", err, out)
@@ -76,7 +76,7 @@ func TestReplayAtRecordedPaceThroughTheGateway(t *testing.T) {
 		Data []json.RawMessage `json:"data"`
 	}
 	err = harness.Eventually(30*time.Second, time.Second, func() error {
-		return harness.GetJSON(be.JaegerQueryURL, "/api/traces", q, nil, &found)
+		return harness.GetJSON(be.JaegerQueryURL, "/api/traces", q, tenant.JaegerHeaders(), &found)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -87,14 +87,14 @@ func TestReplayAtRecordedPaceThroughTheGateway(t *testing.T) {
 		t.Errorf("with a budget of half the traffic, %d of %d traces were kept", kept, len(traceIDs))
 	}
 	for _, id := range violating {
-		if n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil); err != nil || n == 0 {
+		if n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders()); err != nil || n == 0 {
 			t.Errorf("SLO-violating trace %s is not in Jaeger (%d spans, %v)", id, n, err)
 		}
 	}
 	t.Logf("all %d SLO-violating traces are in Jaeger", len(violating))
 
 	resolves := func(id string) bool {
-		n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
+		n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
 		return err == nil && n > 0
 	}
 	t.Run("exemplars resolve to kept traces", func(t *testing.T) {
@@ -129,7 +129,7 @@ func TestReplayAtRecordedPaceThroughTheGateway(t *testing.T) {
 		var entries []harness.LokiEntry
 		err := harness.Eventually(60*time.Second, 2*time.Second, func() error {
 			var err error
-			entries, err = harness.LokiQueryRange(be.LokiURL, `{service_name=~".+"} | trace_id != ""`, started.Add(-time.Minute), time.Now().Add(time.Minute), "")
+			entries, err = harness.LokiQueryRange(be.LokiURL, `{service_name=~".+"} | trace_id != ""`, started.Add(-time.Minute), time.Now().Add(time.Minute), tenant.Name)
 			if err == nil && len(entries) < 1000 {
 				err = fmt.Errorf("only %d log lines with a trace id so far", len(entries))
 			}

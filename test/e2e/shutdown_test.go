@@ -17,10 +17,10 @@ import (
 // which delivers what it could not send before the stop once the gateway is back.
 func TestSIGTERMDecidesAndFlushesBufferedTraces(t *testing.T) {
 	be := harness.StartBackends(t)
-	token := randomHex(16)
-	env := harness.GatewayEnv(t, be, token)
+	tenant := harness.NewTenant("team-a")
+	env := harness.GatewayEnv(t, be, tenant)
 	col := harness.StartGatewayWithEnv(t, env, nil)
-	client, err := harness.DialOTLP(col.OTLPGRPC, token)
+	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestSIGTERMDecidesAndFlushesBufferedTraces(t *testing.T) {
 
 	for _, id := range ids {
 		err := harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
-			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, nil)
+			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
 			if err == nil && n != spansPerTrace {
 				err = fmt.Errorf("trace %s has %d of %d spans in Jaeger", id, n, spansPerTrace)
 			}

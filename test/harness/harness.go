@@ -27,15 +27,13 @@ const DefaultPortBase = 47100
 
 // Port offsets inside the block; test/backends/backends.sh uses the same ones for the backends.
 const (
-	offLokiHTTP          = 0
-	offJaegerOTLPGRPC    = 10
-	offJaegerQuery       = 12
-	offPrometheus        = 20
-	offCollectorGRPC     = 30
-	offCollectorHTTP     = 31
-	offCollectorPromExp  = 32
-	offCollectorHealth   = 33
-	offCollectorSelfMets = 34
+	offLokiHTTP        = 0
+	offJaegerOTLPGRPC  = 10
+	offJaegerQuery     = 12
+	offPrometheus      = 20
+	offCollectorGRPC   = 30 // the collector of slot 0: OTLP gRPC, OTLP HTTP, scrape, health, self-metrics
+	offExtraCollectors = 40 // slots 1 to 8, portsPerCollector each
+	portsPerCollector  = 5
 )
 
 // RepoRoot returns the root of the Tailwise source tree.
@@ -132,28 +130,38 @@ type Collector struct {
 }
 
 // GatewayEnv returns the environment that points configs/gateway.yaml at the given backends and at
-// the block's collector ports, with plaintext to the loopback backends.
-func GatewayEnv(t testing.TB, be *Backends, tokens ...string) map[string]string {
+// the block's collector ports, with plaintext to the loopback backends; the tenants are the
+// gateway's credentials.
+func GatewayEnv(t testing.TB, be *Backends, tenants ...Tenant) map[string]string {
+	t.Helper()
+	return GatewayEnvAt(t, be, 0, tenants...)
+}
+
+// GatewayEnvAt is GatewayEnv for the collector in the given slot of the port block: slot 0 has
+// the ports the backends' Prometheus scrapes; slots 1 to 8 let more collectors run beside it.
+func GatewayEnvAt(t testing.TB, be *Backends, slot int, tenants ...Tenant) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
-	tokenFile := filepath.Join(dir, "tokens")
-	if err := os.WriteFile(tokenFile, []byte(strings.Join(tokens, "\n")+"\n"), 0o600); err != nil {
-		t.Fatal(err)
+	credentials, quotas := writeCredentials(t, dir, tenants)
+	b := PortBase() + offCollectorGRPC
+	if slot > 0 {
+		b = PortBase() + offExtraCollectors + (slot-1)*portsPerCollector
 	}
-	b := PortBase()
 	return map[string]string{
-		"TAILWISE_INGEST_TOKENS_FILE":  tokenFile,
-		"TAILWISE_OTLP_GRPC_ENDPOINT":  loopback(b + offCollectorGRPC),
-		"TAILWISE_OTLP_HTTP_ENDPOINT":  loopback(b + offCollectorHTTP),
-		"TAILWISE_PROMETHEUS_ENDPOINT": loopback(b + offCollectorPromExp),
-		"TAILWISE_HEALTH_ENDPOINT":     loopback(b + offCollectorHealth),
-		"TAILWISE_TELEMETRY_HOST":      "127.0.0.1",
-		"TAILWISE_TELEMETRY_PORT":      strconv.Itoa(b + offCollectorSelfMets),
-		"TAILWISE_STORAGE_DIR":         filepath.Join(dir, "storage"),
-		"JAEGER_OTLP_ENDPOINT":         be.JaegerOTLP,
-		"PROMETHEUS_REMOTE_WRITE_URL":  be.PrometheusRemoteWriteURL,
-		"LOKI_OTLP_URL":                be.LokiOTLPURL,
-		"BACKEND_TLS_INSECURE":         "true",
+		"TAILWISE_TENANT_CREDENTIALS_FILE": credentials,
+		"TAILWISE_TENANT_QUOTAS_FILE":      quotas,
+		"TAILWISE_FLEET":                   "{static: {members: 1}}",
+		"TAILWISE_OTLP_GRPC_ENDPOINT":      loopback(b),
+		"TAILWISE_OTLP_HTTP_ENDPOINT":      loopback(b + 1),
+		"TAILWISE_PROMETHEUS_ENDPOINT":     loopback(b + 2),
+		"TAILWISE_HEALTH_ENDPOINT":         loopback(b + 3),
+		"TAILWISE_TELEMETRY_HOST":          "127.0.0.1",
+		"TAILWISE_TELEMETRY_PORT":          strconv.Itoa(b + 4),
+		"TAILWISE_STORAGE_DIR":             filepath.Join(dir, "storage"),
+		"JAEGER_OTLP_ENDPOINT":             be.JaegerOTLP,
+		"PROMETHEUS_REMOTE_WRITE_URL":      be.PrometheusRemoteWriteURL,
+		"LOKI_OTLP_URL":                    be.LokiOTLPURL,
+		"BACKEND_TLS_INSECURE":             "true",
 	}
 }
 
@@ -212,15 +220,15 @@ func StartCollector(t testing.TB, configs []string, healthAddr string, env map[s
 }
 
 // StartGateway starts the collector with configs/gateway.yaml against the backends.
-func StartGateway(t testing.TB, be *Backends, tokens ...string) *Collector {
+func StartGateway(t testing.TB, be *Backends, tenants ...Tenant) *Collector {
 	t.Helper()
-	return StartGatewayWith(t, be, nil, tokens...)
+	return StartGatewayWith(t, be, nil, tenants...)
 }
 
 // StartGatewayWith starts the collector with configs/gateway.yaml merged with overlay configs.
-func StartGatewayWith(t testing.TB, be *Backends, overlays []string, tokens ...string) *Collector {
+func StartGatewayWith(t testing.TB, be *Backends, overlays []string, tenants ...Tenant) *Collector {
 	t.Helper()
-	return StartGatewayWithEnv(t, GatewayEnv(t, be, tokens...), overlays)
+	return StartGatewayWithEnv(t, GatewayEnv(t, be, tenants...), overlays)
 }
 
 // StartGatewayWithEnv starts the collector with configs/gateway.yaml merged with overlay configs,
@@ -276,6 +284,10 @@ func (c *Collector) Stop(timeout time.Duration) error {
 		return fmt.Errorf("collector did not stop within %s after SIGTERM; killed", timeout)
 	}
 }
+
+// Reload sends SIGHUP: the collector reads its configuration files again and restarts its
+// pipelines with the new configuration.
+func (c *Collector) Reload() error { return c.cmd.Process.Signal(syscall.SIGHUP) }
 
 // RequireFree fails the test when something already listens on addr.
 func RequireFree(t testing.TB, addr string) {

@@ -18,7 +18,7 @@ import (
 // OTLPClient sends OTLP over gRPC to a collector, with an optional bearer token.
 type OTLPClient struct {
 	conn    *grpc.ClientConn
-	token   string
+	headers []string // key, value, ...
 	traces  ptraceotlp.GRPCClient
 	metrics pmetricotlp.GRPCClient
 	logs    plogotlp.GRPCClient
@@ -27,13 +27,23 @@ type OTLPClient struct {
 // DialOTLP connects to addr (host:port) without TLS; token, if set, goes in every request as
 // "authorization: Bearer <token>".
 func DialOTLP(addr, token string) (*OTLPClient, error) {
+	var headers []string
+	if token != "" {
+		headers = []string{"authorization", "Bearer " + token}
+	}
+	return DialOTLPWithHeaders(addr, headers...)
+}
+
+// DialOTLPWithHeaders connects to addr (host:port) without TLS and sends the headers (key,
+// value, ...) with every request.
+func DialOTLPWithHeaders(addr string, headers ...string) (*OTLPClient, error) {
 	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return nil, err
 	}
 	return &OTLPClient{
 		conn:    conn,
-		token:   token,
+		headers: headers,
 		traces:  ptraceotlp.NewGRPCClient(conn),
 		metrics: pmetricotlp.NewGRPCClient(conn),
 		logs:    plogotlp.NewGRPCClient(conn),
@@ -45,10 +55,7 @@ func (c *OTLPClient) Close() error { return c.conn.Close() }
 
 func (c *OTLPClient) ctx() (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	if c.token != "" {
-		ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+c.token)
-	}
-	return ctx, cancel
+	return metadata.AppendToOutgoingContext(ctx, c.headers...), cancel
 }
 
 // SendTraces exports traces and returns the server's error, if any.

@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,10 +41,19 @@ func get(base, path string, query url.Values, headers map[string]string) ([]byte
 		if len(body) > 300 {
 			body = body[:300]
 		}
-		return nil, fmt.Errorf("GET %s: %s: %s", u, resp.Status, body)
+		return nil, &HTTPError{URL: u, Status: resp.StatusCode, Body: string(body)}
 	}
 	return body, nil
 }
+
+// HTTPError is a non-2xx answer.
+type HTTPError struct {
+	URL    string
+	Status int
+	Body   string // its start
+}
+
+func (e *HTTPError) Error() string { return fmt.Sprintf("GET %s: %d: %s", e.URL, e.Status, e.Body) }
 
 // GetJSON is get, decoding the JSON answer into out.
 func GetJSON(base, path string, query url.Values, headers map[string]string, out any) error {
@@ -72,6 +82,9 @@ func JaegerTraceSpans(queryURL, traceID string, headers map[string]string) (int,
 		} `json:"result"`
 	}
 	err := GetJSON(queryURL, "/api/v3/traces/"+traceID, nil, headers, &res)
+	if httpErr := (*HTTPError)(nil); errors.As(err, &httpErr) && httpErr.Status == http.StatusNotFound {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -206,4 +219,36 @@ func LokiQueryRange(lokiURL, query string, start, end time.Time, orgID string) (
 		}
 	}
 	return out, nil
+}
+
+// LokiCount runs a LogQL metric query that yields one number, such as
+// sum(count_over_time({service_name="x"} [1h])), at the current time for the tenant orgID;
+// an empty result is 0.
+func LokiCount(lokiURL, query, orgID string) (float64, error) {
+	var res struct {
+		Data struct {
+			Result []struct {
+				Value []json.RawMessage `json:"value"`
+			} `json:"result"`
+		} `json:"data"`
+	}
+	q := url.Values{"query": {query}, "time": {strconv.FormatInt(time.Now().UnixNano(), 10)}}
+	if err := GetJSON(lokiURL, "/loki/api/v1/query", q, map[string]string{"X-Scope-OrgID": orgID}, &res); err != nil {
+		return 0, err
+	}
+	switch len(res.Data.Result) {
+	case 0:
+		return 0, nil
+	case 1:
+	default:
+		return 0, fmt.Errorf("loki query %q: %d series, want one", query, len(res.Data.Result))
+	}
+	if v := res.Data.Result[0].Value; len(v) == 2 {
+		var text string
+		if err := json.Unmarshal(v[1], &text); err != nil {
+			return 0, fmt.Errorf("loki value: %w", err)
+		}
+		return strconv.ParseFloat(text, 64)
+	}
+	return 0, fmt.Errorf("loki query %q: malformed value", query)
 }

@@ -129,7 +129,7 @@ func resolve(s string, v *values) string {
 func listeningPorts(t *testing.T, config []byte, v *values) (all []int, health int) {
 	t.Helper()
 	var cfg struct {
-		Extensions map[string]map[string]any `yaml:"extensions"`
+		Extensions map[string]any `yaml:"extensions"`
 		Receivers  map[string]struct {
 			Protocols map[string]struct {
 				Endpoint string `yaml:"endpoint"`
@@ -168,7 +168,7 @@ func listeningPorts(t *testing.T, config []byte, v *values) (all []int, health i
 			all = append(all, portOf(p.Endpoint))
 		}
 	}
-	if hc, ok := cfg.Extensions["health_check"]; ok {
+	if hc, ok := cfg.Extensions["health_check"].(map[string]any); ok {
 		health = portOf(hc["endpoint"].(string))
 	}
 	if pe, ok := cfg.Exporters["prometheus"]; ok {
@@ -264,9 +264,13 @@ func TestHelmValuesMatchTheConfigurations(t *testing.T) {
 	if !lb.ClusterRole.Create || !watches {
 		t.Error("load balancer: the k8s resolver needs get, list and watch on discovery.k8s.io endpointslices")
 	}
-	lbToken, _ := lb.env("TAILWISE_GATEWAY_TOKEN_FILE")
-	gwTokens, _ := gw.env("TAILWISE_INGEST_TOKENS_FILE")
-	if filepath.Base(lbToken) != filepath.Base(gwTokens) {
-		t.Errorf("the load balancer presents %s, the gateways accept %s", lbToken, gwTokens)
+	lbCredentials, _ := lb.env("TAILWISE_TENANT_CREDENTIALS_FILE")
+	gwCredentials, _ := gw.env("TAILWISE_TENANT_CREDENTIALS_FILE")
+	if lbCredentials == "" || lbCredentials != gwCredentials {
+		t.Errorf("the load balancer checks credentials from %q, the gateways from %q: both tiers need the same file", lbCredentials, gwCredentials)
+	}
+	fleet, _ := gw.env("TAILWISE_FLEET")
+	if want := resolver.K8s.Service + ".svc.cluster.local"; !strings.Contains(fleet, "hostname: "+want) {
+		t.Errorf("gateways count their fleet from %q; want the DNS name of the service the load balancer resolves, %s", fleet, want)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/tailwise/tailwise/connector/slometricsconnector/internal/metadata"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/internal/periodic"
 )
 
 type sloMetrics struct {
@@ -34,8 +35,7 @@ type sloMetrics struct {
 
 	instance string
 	registry tracedecisionextension.Registry
-	stop     chan struct{}
-	done     chan struct{}
+	flushes  *periodic.Loop
 	now      func() time.Time
 }
 
@@ -61,33 +61,20 @@ func (c *sloMetrics) Start(_ context.Context, host component.Host) error {
 		}
 	}
 	c.started = pcommon.NewTimestampFromTime(c.now())
-	c.stop, c.done = make(chan struct{}), make(chan struct{})
-	go c.flushLoop()
+	// A flush in progress at Shutdown finishes exporting.
+	c.flushes = periodic.Start(c.cfg.FlushInterval, func(ctx context.Context) { c.flush(context.WithoutCancel(ctx)) })
 	return nil
 }
 
+// Shutdown stops the periodic flushes and flushes once more.
 func (c *sloMetrics) Shutdown(ctx context.Context) error {
-	if c.stop != nil {
-		close(c.stop)
-		<-c.done
+	if c.flushes != nil {
+		c.flushes.Stop()
+		c.flushes = nil
 		c.flush(ctx)
 	}
 	c.telemetry.Shutdown()
 	return nil
-}
-
-func (c *sloMetrics) flushLoop() {
-	defer close(c.done)
-	t := time.NewTicker(c.cfg.FlushInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-c.stop:
-			return
-		case <-t.C:
-			c.flush(context.Background())
-		}
-	}
 }
 
 // ConsumeTraces counts the entry spans: server and consumer spans, and roots of any kind.

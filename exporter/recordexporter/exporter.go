@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/tailwise/tailwise/exporter/recordexporter/internal/metadata"
+	"github.com/tailwise/tailwise/internal/periodic"
 	"github.com/tailwise/tailwise/internal/recording"
 )
 
@@ -28,8 +29,7 @@ type recorder struct {
 	users     int
 	writer    *recording.Writer
 	telemetry *metadata.TelemetryBuilder
-	stop      chan struct{}
-	flushed   chan struct{}
+	flushes   *periodic.Loop
 	now       func() time.Time
 }
 
@@ -52,26 +52,17 @@ func (r *recorder) start(context.Context, component.Host) error {
 		w.Close()
 		return err
 	}
-	r.writer, r.stop, r.flushed = w, make(chan struct{}), make(chan struct{})
-	go r.flushLoop()
+	r.writer = w
+	r.flushes = periodic.Start(r.cfg.FlushInterval, func(context.Context) { r.flush() })
 	return nil
 }
 
-func (r *recorder) flushLoop() {
-	defer close(r.flushed)
-	ticker := time.NewTicker(r.cfg.FlushInterval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-r.stop:
-			return
-		case <-ticker.C:
-			r.mu.Lock()
-			if err := r.writer.Flush(); err != nil {
-				r.set.Logger.Warn("Flushing the recording failed: " + err.Error())
-			}
-			r.mu.Unlock()
-		}
+// flush moves the buffered lines to the file.
+func (r *recorder) flush() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.writer.Flush(); err != nil {
+		r.set.Logger.Warn("Flushing the recording failed: " + err.Error())
 	}
 }
 
@@ -82,9 +73,10 @@ func (r *recorder) shutdown(context.Context) error {
 		r.mu.Unlock()
 		return nil
 	}
-	close(r.stop)
+	flushes := r.flushes
 	r.mu.Unlock()
-	<-r.flushed
+	// A flush in progress needs the lock: wait for it without holding it.
+	flushes.Stop()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.forget()

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tailwise/tailwise/extension/fleetextension/internal/metadata"
+	"github.com/tailwise/tailwise/internal/periodic"
 )
 
 // fleetExtension counts the fleet at Start and then every interval, and tells its
@@ -30,8 +31,8 @@ type fleetExtension struct {
 	// failures is the length of the current streak of failed refreshes.
 	failures int
 
-	cancel context.CancelFunc
-	done   sync.WaitGroup
+	// polls refreshes the count every interval; nil when the interval is 0.
+	polls *periodic.Loop
 }
 
 var _ Membership = (*fleetExtension)(nil)
@@ -49,41 +50,20 @@ func newFleetExtension(src source, interval time.Duration, logger *zap.Logger, t
 }
 
 func (e *fleetExtension) Start(context.Context, component.Host) error {
-	ctx, cancel := context.WithCancel(context.Background())
-	e.cancel = cancel
-	e.refresh(ctx)
-	if e.interval > 0 {
-		e.done.Add(1)
-		go e.poll(ctx)
-	}
+	e.refresh(context.Background())
+	e.polls = periodic.Start(e.interval, e.refresh)
 	return nil
 }
 
+// Shutdown cuts short a count in progress and waits for it.
 func (e *fleetExtension) Shutdown(context.Context) error {
-	if e.cancel != nil {
-		e.cancel()
-	}
-	e.done.Wait()
+	e.polls.Stop()
 	e.telemetry.Shutdown()
 	return nil
 }
 
-func (e *fleetExtension) poll(ctx context.Context) {
-	defer e.done.Done()
-	ticker := time.NewTicker(e.interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			e.refresh(ctx)
-		}
-	}
-}
-
 // refresh counts the fleet, giving up after one interval; a failed count keeps the last size.
-// A count cut short by Shutdown is not a failure.
+// A count cut short by Shutdown, which cancels lifetime, is not a failure.
 func (e *fleetExtension) refresh(lifetime context.Context) {
 	ctx := lifetime
 	if e.interval > 0 {

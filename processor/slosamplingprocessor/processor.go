@@ -15,6 +15,7 @@ import (
 
 	"github.com/tailwise/tailwise/extension/fleetextension"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/internal/periodic"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
 )
@@ -23,7 +24,7 @@ import (
 const tickInterval = 100 * time.Millisecond
 
 // sloSampler runs the engine on the wall clock: spans go in through
-// ConsumeTraces, a ticker decides due traces and forwards the kept ones.
+// ConsumeTraces, a periodic loop decides due traces and forwards the kept ones.
 type sloSampler struct {
 	next            consumer.Traces
 	logger          *zap.Logger
@@ -39,8 +40,7 @@ type sloSampler struct {
 	mu     sync.Mutex
 	engine *engine.Engine
 
-	stop chan struct{}
-	done chan struct{}
+	ticks *periodic.Loop
 }
 
 var _ processor.Traces = (*sloSampler)(nil)
@@ -94,23 +94,9 @@ func (p *sloSampler) Start(_ context.Context, host component.Host) error {
 			p.mu.Unlock()
 		})
 	}
-	p.stop, p.done = make(chan struct{}), make(chan struct{})
-	go p.run()
+	// A tick in progress at Shutdown finishes forwarding its decisions.
+	p.ticks = periodic.Start(tickInterval, func(ctx context.Context) { p.advance(context.WithoutCancel(ctx)) })
 	return nil
-}
-
-func (p *sloSampler) run() {
-	defer close(p.done)
-	ticker := time.NewTicker(tickInterval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-ticker.C:
-			p.advance(context.Background())
-		}
-	}
 }
 
 // advance decides the traces due now and forwards the kept ones.
@@ -161,7 +147,7 @@ func (p *sloSampler) forward(ctx context.Context, decisions []engine.Decision, l
 	}
 }
 
-// Shutdown stops the ticker, then decides every buffered trace and
+// Shutdown stops the ticks, then decides every buffered trace and
 // forwards the kept ones within shutdown_timeout.
 func (p *sloSampler) Shutdown(ctx context.Context) error {
 	defer p.telemetry.Shutdown()
@@ -169,11 +155,7 @@ func (p *sloSampler) Shutdown(ctx context.Context) error {
 		p.unsubscribe()
 		p.unsubscribe = nil
 	}
-	if p.stop != nil {
-		close(p.stop)
-		<-p.done
-		p.stop = nil
-	}
+	p.ticks.Stop()
 	ctx, cancel := context.WithTimeout(ctx, p.shutdownTimeout)
 	defer cancel()
 	p.mu.Lock()

@@ -7,7 +7,6 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/tailwise/tailwise/extension/fleetextension"
 	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/periodic"
 )
 
 type tenantProcessor struct {
@@ -36,8 +36,8 @@ type tenantProcessor struct {
 	poller *tenancy.FilePoller
 	// unsubscribeFleet ends the notifications of the fleet extension, if any.
 	unsubscribeFleet func()
-	stop             chan struct{}
-	done             sync.WaitGroup
+	// sweeps runs sweep every memory_pressure.check_interval.
+	sweeps *periodic.Loop
 }
 
 func newTenantProcessor(cfg *Config, set component.TelemetrySettings, sig signal) (*tenantProcessor, error) {
@@ -52,7 +52,6 @@ func newTenantProcessor(cfg *Config, set component.TelemetrySettings, sig signal
 		quotas:    newQuotaTable(sig, cfg.Quotas, cfg.MemoryPressure.CheckInterval, tel.tracked),
 		now:       time.Now,
 		heapBytes: readHeapBytes,
-		stop:      make(chan struct{}),
 	}, nil
 }
 
@@ -75,8 +74,7 @@ func (p *tenantProcessor) Start(_ context.Context, host component.Host) error {
 		p.poller = tenancy.NewFilePoller(path, p.cfg.Quotas.ReloadInterval, p.reloadOverrides, p.reportedOverrides)
 		p.poller.Start()
 	}
-	p.done.Add(1)
-	go p.sweepLoop()
+	p.sweeps = periodic.Start(p.cfg.MemoryPressure.CheckInterval, func(context.Context) { p.sweep() })
 	return nil
 }
 
@@ -87,12 +85,7 @@ func (p *tenantProcessor) Shutdown(context.Context) error {
 	if p.poller != nil {
 		p.poller.Stop()
 	}
-	select {
-	case <-p.stop:
-	default:
-		close(p.stop)
-	}
-	p.done.Wait()
+	p.sweeps.Stop()
 	p.telemetry.shutdown()
 	return nil
 }
@@ -116,21 +109,7 @@ func (p *tenantProcessor) reportedOverrides(err error) {
 	p.logger.Info("Quota overrides reloaded", zap.String("overrides_file", p.cfg.Quotas.OverridesFile))
 }
 
-// sweepLoop evicts idle tenants and watches the heap against the soft limit.
-func (p *tenantProcessor) sweepLoop() {
-	defer p.done.Done()
-	ticker := time.NewTicker(p.cfg.MemoryPressure.CheckInterval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-p.stop:
-			return
-		case <-ticker.C:
-			p.sweep()
-		}
-	}
-}
-
+// sweep evicts idle tenants and watches the heap against the soft limit.
 func (p *tenantProcessor) sweep() {
 	softLimit := p.cfg.MemoryPressure.SoftLimitMiB << 20
 	p.quotas.sweep(p.now(), softLimit > 0 && p.heapBytes() > softLimit)

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/internal/periodic"
 )
 
 // markAttribute is set to false on logs whose trace the sampler dropped.
@@ -33,38 +34,31 @@ type logsProcessor struct {
 	mu          sync.Mutex
 	held        []heldBatch
 	heldRecords int
-	stop, done  chan struct{}
+	releases    *periodic.Loop
 }
 
 func (p *logsProcessor) Capabilities() consumer.Capabilities {
 	return consumer.Capabilities{MutatesData: true}
 }
 
+// releaseInterval is how often held batches are checked for release.
+const releaseInterval = 250 * time.Millisecond
+
+// startLoop releases the ready batches every releaseInterval; a release in progress at
+// Shutdown finishes forwarding.
 func (p *logsProcessor) startLoop() {
-	p.stop, p.done = make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(p.done)
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-p.stop:
-				return
-			case <-t.C:
-				p.releaseReady(context.Background(), false)
-			}
-		}
-	}()
+	p.releases = periodic.Start(releaseInterval, func(ctx context.Context) {
+		p.releaseReady(context.WithoutCancel(ctx), false)
+	})
 }
 
 // Shutdown forwards every held batch as it stands.
 func (p *logsProcessor) Shutdown(ctx context.Context) error {
-	if p.stop == nil {
+	if p.releases == nil {
 		return nil
 	}
-	close(p.stop)
-	<-p.done
-	p.stop = nil
+	p.releases.Stop()
+	p.releases = nil
 	p.releaseReady(ctx, true)
 	return p.shutdown()
 }

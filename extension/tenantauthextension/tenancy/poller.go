@@ -1,9 +1,11 @@
 package tenancy
 
 import (
+	"context"
 	"os"
-	"sync"
 	"time"
+
+	"github.com/tailwise/tailwise/internal/periodic"
 )
 
 // FilePoller reloads a file when its modification time or size changes, checked every
@@ -15,9 +17,8 @@ type FilePoller struct {
 	reload   func() error
 	report   func(error)
 
-	stamp fileStamp
-	stop  chan struct{}
-	done  sync.WaitGroup
+	stamp  fileStamp
+	checks *periodic.Loop
 }
 
 type fileStamp struct {
@@ -28,26 +29,13 @@ type fileStamp struct {
 // NewFilePoller returns a poller of path that calls reload after each change and report with
 // reload's result. The caller loads the file once before Start.
 func NewFilePoller(path string, interval time.Duration, reload func() error, report func(error)) *FilePoller {
-	return &FilePoller{path: path, interval: interval, reload: reload, report: report, stop: make(chan struct{})}
+	return &FilePoller{path: path, interval: interval, reload: reload, report: report}
 }
 
 // Start records the file's current state and polls it until Stop.
 func (p *FilePoller) Start() {
 	p.stamp, _ = stampOf(p.path)
-	p.done.Add(1)
-	go func() {
-		defer p.done.Done()
-		ticker := time.NewTicker(p.interval)
-		defer ticker.Stop()
-		for {
-			select {
-			case <-p.stop:
-				return
-			case <-ticker.C:
-				p.check()
-			}
-		}
-	}()
+	p.checks = periodic.Start(p.interval, func(context.Context) { p.check() })
 }
 
 func (p *FilePoller) check() {
@@ -66,10 +54,9 @@ func (p *FilePoller) check() {
 	p.report(p.reload())
 }
 
-// Stop ends polling and waits for a reload in progress.
+// Stop ends polling and waits for a reload in progress. It may be called more than once.
 func (p *FilePoller) Stop() {
-	close(p.stop)
-	p.done.Wait()
+	p.checks.Stop()
 }
 
 func stampOf(path string) (fileStamp, error) {

@@ -40,7 +40,11 @@ func BenchmarkGatewayReplay(b *testing.B) {
 		b.Run(v.name, func(b *testing.B) {
 			for range b.N {
 				tenant := harness.NewTenant("team-a")
-				col := harness.StartGatewayWith(b, be, v.overlays, tenant)
+				env := harness.GatewayEnv(b, be, tenant)
+				// One tenant sends as fast as the gateway takes it: quotas out of the way.
+				env["TAILWISE_TENANT_SPANS_PER_SECOND"] = "0"
+				env["TAILWISE_TENANT_BYTES_PER_SECOND"] = "0"
+				col := harness.StartGatewayWithEnv(b, env, v.overlays)
 				out, err := exec.Command(filepath.Join(harness.RepoRoot(), "bin", "tailctl"), "replay", rec,
 					"--endpoint", col.OTLPGRPC, "--header", "authorization=Bearer "+tenant.Token,
 					"--speed", "0", "--loop", loops, "--rewrite-ids", "--shift-time", "--workers", "4", "--json").Output()

@@ -300,6 +300,24 @@ func makeLog(service, traceID, body string, at time.Time) plog.Logs {
 	return ld
 }
 
+// awaitWholeTraces waits, up to timeout for each, until every trace is in Jaeger with all its
+// spansPerTrace spans, for the tenant.
+func awaitWholeTraces(be *harness.Backends, tenant harness.Tenant, ids []string, timeout time.Duration) error {
+	for _, id := range ids {
+		err := harness.Eventually(timeout, 500*time.Millisecond, func() error {
+			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
+			if err == nil && n != spansPerTrace {
+				err = fmt.Errorf("trace %s has %d of %d spans in Jaeger", id, n, spansPerTrace)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)

@@ -76,18 +76,8 @@ func TestBackendOutagesLoseNothing(t *testing.T) {
 			if err != nil {
 				t.Error(err)
 			}
-			for _, id := range ids {
-				err := harness.Eventually(deadline, 2*time.Second, func() error {
-					n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
-					if err == nil && n != spansPerTrace {
-						err = fmt.Errorf("jaeger has %d of %d spans of trace %s", n, spansPerTrace, id)
-					}
-					return err
-				})
-				if err != nil {
-					t.Error(err)
-					break
-				}
+			if err := awaitWholeTraces(be, tenant, ids, deadline); err != nil {
+				t.Error(err)
 			}
 		})
 	}

@@ -182,17 +182,8 @@ func TestGatewayOverload(t *testing.T) {
 			t.Fatalf("a normal request %v after the overload: %v", time.Since(overloadEnd).Round(time.Millisecond), err)
 		}
 		accepted := time.Now()
-		for _, id := range ids {
-			err := harness.Eventually(60*time.Second, 500*time.Millisecond, func() error {
-				n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
-				if err == nil && n != spansPerTrace {
-					err = fmt.Errorf("trace %s has %d of %d spans in Jaeger", id, n, spansPerTrace)
-				}
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+		if err := awaitWholeTraces(be, tenant, ids, 60*time.Second); err != nil {
+			t.Fatal(err)
 		}
 		t.Logf("a normal request %v after the overload was accepted at once and in Jaeger %v later",
 			accepted.Sub(overloadEnd).Round(time.Millisecond), time.Since(accepted).Round(time.Millisecond))

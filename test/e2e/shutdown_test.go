@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -38,16 +37,7 @@ func TestSIGTERMDecidesAndFlushesBufferedTraces(t *testing.T) {
 	t.Logf("the gateway stopped %v after SIGTERM", time.Since(stopped).Round(time.Millisecond))
 	harness.StartGatewayWithEnv(t, env, nil)
 
-	for _, id := range ids {
-		err := harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
-			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
-			if err == nil && n != spansPerTrace {
-				err = fmt.Errorf("trace %s has %d of %d spans in Jaeger", id, n, spansPerTrace)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := awaitWholeTraces(be, tenant, ids, 30*time.Second); err != nil {
+		t.Fatal(err)
 	}
 }

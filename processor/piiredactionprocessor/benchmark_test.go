@@ -167,6 +167,56 @@ func BenchmarkLogs(b *testing.B) {
 	}
 }
 
+// tenantLogBatch returns logBatch(true)'s 1,000 records in 4 resources of
+// 250: tenants team-a, team-b, team-c (not configured) and none.
+func tenantLogBatch() plog.Logs {
+	src := logBatch(true).ResourceLogs().At(0)
+	ld := plog.NewLogs()
+	for _, tenant := range []string{"team-a", "team-b", "team-c", ""} {
+		rl := ld.ResourceLogs().AppendEmpty()
+		src.Resource().CopyTo(rl.Resource())
+		if tenant != "" {
+			rl.Resource().Attributes().PutStr("tenant.id", tenant)
+		}
+		records := rl.ScopeLogs().AppendEmpty().LogRecords()
+		for i := range 250 {
+			src.ScopeLogs().At(0).LogRecords().At(i).CopyTo(records.AppendEmpty())
+		}
+	}
+	return ld
+}
+
+// ourTenantFactory is ourFactory with settings for two tenants.
+func ourTenantFactory() (processor.Factory, component.Config) {
+	f, cfg := ourFactory()
+	cfg.(*Config).Tenants = map[string]redact.TenantConfig{
+		"team-a": {DefaultAction: redact.ActionDrop, Detectors: map[string]redact.TenantDetectorConfig{"payment_card": {Action: redact.ActionPartial}}},
+		"team-b": {AllowedValues: []string{`.+@example\.com`}, Detectors: map[string]redact.TenantDetectorConfig{"ip_address": {Enabled: ptr(false)}}},
+	}
+	return f, cfg
+}
+
+// BenchmarkTenantLogs runs a PII-laden batch of four tenants through this
+// processor with settings for two of them, and through contrib's processor,
+// which has one set of settings for all.
+func BenchmarkTenantLogs(b *testing.B) {
+	src := tenantLogBatch()
+	for _, impl := range []struct {
+		name    string
+		factory func() (processor.Factory, component.Config)
+	}{{"pii_redaction", ourTenantFactory}, {"redaction", contribFactory}} {
+		b.Run("data=tenants/impl="+impl.name, func(b *testing.B) {
+			f, cfg := impl.factory()
+			p, err := f.CreateLogs(context.Background(), processortest.NewNopSettings(f.Type()), cfg, consumertest.NewNop())
+			require.NoError(b, err)
+			var ld plog.Logs
+			runBatches(b, src.LogRecordCount(), "record",
+				func() { ld = plog.NewLogs(); src.CopyTo(ld) },
+				func() error { return p.ConsumeLogs(context.Background(), ld) })
+		})
+	}
+}
+
 // runBatches times process on fresh copies of a batch of n items (prepare
 // makes the copy, untimed) and reports items per second and allocations per item.
 func runBatches(b *testing.B, n int, unit string, prepare func(), process func() error) {

@@ -2,11 +2,13 @@ package piiredactionprocessor
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/confmap/xconfmap"
 
@@ -34,6 +36,21 @@ func TestLoadConfig(t *testing.T) {
 	full.SpanName = redact.SpanNameConfig{Enabled: true, TemplatePaths: true}
 	full.Audit = redact.AuditConfig{SummaryAttributes: true, AttributePrefix: "pii_redaction."}
 
+	tenants := redact.DefaultConfig()
+	tenants.Detectors = map[string]redact.DetectorConfig{"ip_address": {Enabled: ptr(true)}}
+	tenants.Tenants = map[string]redact.TenantConfig{
+		"team-a": {
+			DefaultAction: redact.ActionDrop,
+			Detectors:     map[string]redact.TenantDetectorConfig{"payment_card": {Action: redact.ActionDrop}},
+		},
+		"team-b": {
+			Detectors:     map[string]redact.TenantDetectorConfig{"ip_address": {Enabled: ptr(false)}},
+			AllowedValues: []string{`.*@team-b\.example\.com`},
+			CustomRules:   []redact.CustomRuleConfig{},
+			Audit:         redact.TenantAuditConfig{SummaryAttributes: ptr(true)},
+		},
+	}
+
 	tests := []struct {
 		id      component.ID
 		want    component.Config
@@ -41,12 +58,18 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{id: component.NewID(metadata.Type), want: createDefaultConfig()},
 		{id: component.NewIDWithName(metadata.Type, "full"), want: &full},
+		{id: component.NewIDWithName(metadata.Type, "tenants"), want: &tenants},
+		{id: component.NewIDWithName(metadata.Type, "invalid_tenants"), wantErr: []string{
+			`tenants::team-a::detectors::payment_card::action: "shred" is not one of mask, partial, pseudonym, drop`,
+			"tenants::team-a::detectors::credit_card: unknown detector",
+			`tenants::team a: tenant ID "team a" has the character ' ' at byte 4`,
+		}},
 		{id: component.NewIDWithName(metadata.Type, "invalid"), wantErr: []string{
-			`default_action: unknown action "erase"; use mask, partial, pseudonym or drop`,
-			"detectors.credit_card: unknown detector",
-			"custom_rules[0].name: is required",
-			"custom_rules[0].pattern: must be a non-empty Go regular expression",
-			`custom_rules[0].validator: unknown validator "crc32"`,
+			`default_action: "erase" is not one of mask, partial, pseudonym, drop`,
+			"detectors::credit_card: unknown detector",
+			"custom_rules::0::name: is required",
+			"custom_rules::0::pattern: must be a non-empty Go regular expression",
+			`custom_rules::0::validator: unknown validator "crc32"`,
 		}},
 	}
 	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
@@ -79,21 +102,48 @@ func TestValidate(t *testing.T) {
 		{"default is valid", func(*Config) {}, ""},
 		{"pseudonym without key", func(c *Config) { c.DefaultAction = redact.ActionPseudonym }, "pseudonym: the pseudonym action needs a key; set pseudonym.key_env"},
 		{"two key sources", func(c *Config) { c.Pseudonym.KeyEnv, c.Pseudonym.KeyFile = "K", "/k" }, "pseudonym: set key_env or key_file, not both"},
-		{"bad allow pattern", func(c *Config) { c.AllowedValues = []string{"("} }, "allowed_values[0]: not a Go regular expression"},
+		{"bad allow pattern", func(c *Config) { c.AllowedValues = []string{"("} }, "allowed_values::0: not a Go regular expression"},
 		{"context required without keywords", func(c *Config) {
 			c.Detectors = map[string]redact.DetectorConfig{"phone": {RequireContext: true}}
-		}, "detectors.phone.require_context: needs context_keywords"},
+		}, "detectors::phone::require_context: needs context_keywords"},
 		{"custom rule named like a built-in", func(c *Config) {
 			c.CustomRules = []redact.CustomRuleConfig{{Name: "email", Pattern: "x"}}
-		}, `custom_rules[0].name: "email" is a built-in detector`},
+		}, `custom_rules::0::name: "email" is a built-in detector`},
 		{"duplicate custom rule", func(c *Config) {
 			c.CustomRules = []redact.CustomRuleConfig{{Name: "a", Pattern: "x"}, {Name: "a", Pattern: "y"}}
-		}, `custom_rules[1].name: "a" is used twice`},
+		}, `custom_rules::1::name: "a" is used twice`},
 		{"negative keep_last", func(c *Config) {
 			c.Detectors = map[string]redact.DetectorConfig{"iban": {KeepLast: -1}}
-		}, "detectors.iban.keep_last: must not be negative"},
-		{"audit without prefix", func(c *Config) { c.Audit = redact.AuditConfig{SummaryAttributes: true} }, "audit.attribute_prefix: must not be empty"},
-		{"unknown secret key action", func(c *Config) { c.SecretKeyAction = "hash" }, `secret_key_action: unknown action "hash"`},
+		}, "detectors::iban::keep_last: must not be negative"},
+		{"audit without prefix", func(c *Config) { c.Audit = redact.AuditConfig{SummaryAttributes: true} }, "audit::attribute_prefix: must not be empty"},
+		{"unknown secret key action", func(c *Config) { c.SecretKeyAction = "hash" }, `secret_key_action: "hash" is not one of mask, partial, pseudonym, drop`},
+		{"tenant detector action", func(c *Config) {
+			c.Tenants = map[string]redact.TenantConfig{"team-a": {Detectors: map[string]redact.TenantDetectorConfig{"payment_card": {Action: "shred"}}}}
+		}, `tenants::team-a::detectors::payment_card::action: "shred" is not one of mask, partial, pseudonym, drop`},
+		{"tenant default action", func(c *Config) {
+			c.Tenants = map[string]redact.TenantConfig{"team-a": {DefaultAction: "erase"}}
+		}, `tenants::team-a::default_action: "erase" is not one of`},
+		{"tenant ID", func(c *Config) { c.Tenants = map[string]redact.TenantConfig{"team/a": {}} }, `tenants::team/a: tenant ID "team/a" has the character '/'`},
+		{"empty tenant ID", func(c *Config) { c.Tenants = map[string]redact.TenantConfig{"": {}} }, "tenants::: "},
+		{"tenant pseudonym without key", func(c *Config) {
+			c.Tenants = map[string]redact.TenantConfig{"team-a": {SecretKeyAction: redact.ActionPseudonym}}
+		}, "tenants::team-a::pseudonym: the pseudonym action needs a key"},
+		{"tenant requires context the top level lacks", func(c *Config) {
+			c.Tenants = map[string]redact.TenantConfig{"team-a": {Detectors: map[string]redact.TenantDetectorConfig{"phone": {RequireContext: ptr(true)}}}}
+		}, "tenants::team-a::detectors::phone::require_context: needs context_keywords"},
+		{"tenant custom rule named like a built-in", func(c *Config) {
+			c.Tenants = map[string]redact.TenantConfig{"team-b": {CustomRules: []redact.CustomRuleConfig{{Name: "email", Pattern: "x"}}}}
+		}, `tenants::team-b::custom_rules::0::name: "email" is a built-in detector`},
+		{"tenant allowed value", func(c *Config) {
+			c.Tenants = map[string]redact.TenantConfig{"team-b": {AllowedValues: []string{"("}}}
+		}, "tenants::team-b::allowed_values::0: not a Go regular expression"},
+		{"tenant audit without prefix", func(c *Config) {
+			c.Tenants = map[string]redact.TenantConfig{"team-a": {Audit: redact.TenantAuditConfig{SummaryAttributes: ptr(true), AttributePrefix: ptr("")}}}
+		}, "tenants::team-a::audit::attribute_prefix: must not be empty"},
+		{"tenants without a tenant attribute", func(c *Config) {
+			c.Pseudonym.TenantAttribute = ""
+			c.Tenants = map[string]redact.TenantConfig{"team-a": {}}
+		}, "pseudonym::tenant_attribute: must not be empty when tenants are configured"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,4 +159,23 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+func TestValidateReportsTopLevelErrorsOnce(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.AllowedValues = []string{"("}
+	cfg.Tenants = map[string]redact.TenantConfig{"team-a": {MaskText: ptr("[x]")}, "team-b": {AllowedValues: []string{"["}}}
+	err := cfg.Validate()
+	require.Error(t, err)
+	assert.Equal(t, 1, strings.Count(err.Error(), "missing closing ): `(`"), "the top-level error, which team-a inherits, is reported once: %v", err)
+	assert.NotContains(t, err.Error(), "tenants::team-a")
+	assert.Contains(t, err.Error(), "tenants::team-b::allowed_values::0: not a Go regular expression", "team-b's own list is checked")
+}
+
 func ptr[T any](v T) *T { return &v }
+
+func TestTenantCannotOverrideKeySource(t *testing.T) {
+	cm := confmap.NewFromStringMap(map[string]any{
+		"tenants": map[string]any{"team-a": map[string]any{"pseudonym": map[string]any{"key_env": "TEAM_A_KEY"}}},
+	})
+	err := cm.Unmarshal(createDefaultConfig())
+	assert.ErrorContains(t, err, "has invalid keys: pseudonym")
+}

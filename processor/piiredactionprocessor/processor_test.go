@@ -83,3 +83,37 @@ func TestCreateFailsWithoutKey(t *testing.T) {
 	_, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, consumertest.NewNop())
 	assert.ErrorContains(t, err, "pseudonym.key_env: environment variable PII_EMPTY_KEY holds 0 bytes")
 }
+
+func TestProcessorAppliesTenantSettings(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	cfg := createDefaultConfig().(*Config)
+	cfg.Tenants = map[string]redact.TenantConfig{
+		"team-a": {Detectors: map[string]redact.TenantDetectorConfig{"payment_card": {Action: redact.ActionDrop}}},
+		"team-b": {Detectors: map[string]redact.TenantDetectorConfig{"payment_card": {Enabled: ptr(false)}}},
+	}
+	require.NoError(t, cfg.Validate())
+	sink := new(consumertest.LogsSink)
+	lp, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(tel), cfg, sink)
+	require.NoError(t, err)
+
+	tenants := []string{"team-a", "team-b", "team-c"}
+	ld := plog.NewLogs()
+	for _, tenant := range tenants {
+		rl := ld.ResourceLogs().AppendEmpty()
+		rl.Resource().Attributes().PutStr("tenant.id", tenant)
+		rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Attributes().PutStr("card", "4111111111111111")
+	}
+	require.NoError(t, lp.ConsumeLogs(context.Background(), ld))
+	require.NoError(t, lp.Shutdown(context.Background()))
+
+	want := []map[string]any{{}, {"card": "4111111111111111"}, {"card": "****"}}
+	got := sink.AllLogs()[0].ResourceLogs()
+	for i, tenant := range tenants {
+		assert.Equal(t, want[i], got.At(i).ScopeLogs().At(0).LogRecords().At(0).Attributes().AsRaw(), tenant)
+	}
+	metadatatest.AssertEqualProcessorPiiRedactionValues(t, tel, []metricdata.DataPoint[int64]{
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("outcome", "drop"))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("outcome", "mask"))},
+	}, metricdatatest.IgnoreTimestamp())
+}

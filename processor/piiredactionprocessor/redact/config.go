@@ -6,9 +6,11 @@ package redact
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 
+	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
 	"github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/detect"
 )
 
@@ -53,6 +55,9 @@ type Config struct {
 	SpanName SpanNameConfig `mapstructure:"span_name"`
 	// Audit configures the summary attributes added to redacted items.
 	Audit AuditConfig `mapstructure:"audit"`
+	// Tenants override these settings for the resources whose
+	// pseudonym.tenant_attribute holds the key; see ForTenant.
+	Tenants map[string]TenantConfig `mapstructure:"tenants"`
 }
 
 // DetectorConfig configures one detector.
@@ -127,77 +132,118 @@ func DefaultConfig() Config {
 	}
 }
 
-// Validate checks the configuration; each error names the field and the fix.
+// Validate checks the configuration and every tenant's effective settings;
+// each error names the field with its path and the fix.
 func (c *Config) Validate() error {
+	errs := c.validatePolicy()
+	if c.Pseudonym.KeyEnv != "" && c.Pseudonym.KeyFile != "" {
+		errs = append(errs, errors.New("pseudonym: set key_env or key_file, not both"))
+	}
+	if len(c.Tenants) > 0 && c.Pseudonym.TenantAttribute == "" {
+		errs = append(errs, errors.New("pseudonym::tenant_attribute: must not be empty when tenants are configured; name the resource attribute holding the tenant, e.g. tenant.id"))
+	}
+	return errors.Join(append(errs, c.validateTenants(errs)...)...)
+}
+
+// validateTenants checks each tenant's ID and effective settings. An error
+// the top-level settings already have is not repeated for each tenant.
+func (c *Config) validateTenants(topLevel []error) []error {
+	reported := make(map[string]bool, len(topLevel))
+	for _, err := range topLevel {
+		reported[err.Error()] = true
+	}
+	var errs []error
+	for _, id := range slices.Sorted(maps.Keys(c.Tenants)) {
+		if err := tenancy.ValidateID(id); err != nil {
+			errs = append(errs, fmt.Errorf("tenants::%s: %w", id, err))
+		}
+		eff := c.ForTenant(id)
+		for _, err := range eff.validatePolicy() {
+			if !reported[err.Error()] {
+				errs = append(errs, fmt.Errorf("tenants::%s::%w", id, err))
+			}
+		}
+	}
+	return errs
+}
+
+// validatePolicy checks the options a tenant may override.
+func (c *Config) validatePolicy() []error {
 	var errs []error
 	usesPseudonym := c.DefaultAction == ActionPseudonym || c.SecretKeyAction == ActionPseudonym
-	errs = append(errs, checkAction("default_action", c.DefaultAction, false))
-	errs = append(errs, checkAction("secret_key_action", c.SecretKeyAction, true))
-	for name, d := range c.Detectors {
+	errs = appendErr(errs, checkAction("default_action", c.DefaultAction, false))
+	errs = appendErr(errs, checkAction("secret_key_action", c.SecretKeyAction, true))
+	for _, name := range slices.Sorted(maps.Keys(c.Detectors)) {
+		d := c.Detectors[name]
+		field := "detectors::" + name
 		if _, ok := detect.BuiltinByName(name); !ok {
-			errs = append(errs, fmt.Errorf("detectors.%s: unknown detector; use one of %v", name, detect.BuiltinNames()))
+			errs = append(errs, fmt.Errorf("%s: unknown detector; use one of %v", field, detect.BuiltinNames()))
 			continue
 		}
-		errs = append(errs, checkAction("detectors."+name+".action", d.Action, true))
+		errs = appendErr(errs, checkAction(field+"::action", d.Action, true))
 		if d.KeepLast < 0 {
-			errs = append(errs, fmt.Errorf("detectors.%s.keep_last: must not be negative", name))
+			errs = append(errs, fmt.Errorf("%s::keep_last: must not be negative", field))
 		}
 		if d.ContextWindow < 0 {
-			errs = append(errs, fmt.Errorf("detectors.%s.context_window: must not be negative", name))
+			errs = append(errs, fmt.Errorf("%s::context_window: must not be negative", field))
 		}
 		if d.RequireContext && len(d.ContextKeywords) == 0 {
-			errs = append(errs, fmt.Errorf("detectors.%s.require_context: needs context_keywords; list the words that must appear before a value", name))
+			errs = append(errs, fmt.Errorf("%s::require_context: needs context_keywords; list the words that must appear before a value", field))
 		}
 		usesPseudonym = usesPseudonym || d.Action == ActionPseudonym
 	}
 	names := map[string]bool{}
 	for i, r := range c.CustomRules {
-		field := fmt.Sprintf("custom_rules[%d]", i)
+		field := fmt.Sprintf("custom_rules::%d", i)
 		switch {
 		case r.Name == "":
-			errs = append(errs, fmt.Errorf("%s.name: is required; name the rule, e.g. employee_id", field))
+			errs = append(errs, fmt.Errorf("%s::name: is required; name the rule, e.g. employee_id", field))
 		case names[r.Name]:
-			errs = append(errs, fmt.Errorf("%s.name: %q is used twice; give each rule its own name", field, r.Name))
+			errs = append(errs, fmt.Errorf("%s::name: %q is used twice; give each rule its own name", field, r.Name))
 		default:
 			if _, builtin := detect.BuiltinByName(r.Name); builtin {
-				errs = append(errs, fmt.Errorf("%s.name: %q is a built-in detector; configure it under detectors or rename the rule", field, r.Name))
+				errs = append(errs, fmt.Errorf("%s::name: %q is a built-in detector; configure it under detectors or rename the rule", field, r.Name))
 			}
 		}
 		names[r.Name] = true
 		if r.Pattern == "" {
-			errs = append(errs, fmt.Errorf("%s.pattern: must be a non-empty Go regular expression", field))
+			errs = append(errs, fmt.Errorf("%s::pattern: must be a non-empty Go regular expression", field))
 		} else if _, err := regexp.Compile(r.Pattern); err != nil {
-			errs = append(errs, fmt.Errorf("%s.pattern: must be a non-empty Go regular expression: %w", field, err))
+			errs = append(errs, fmt.Errorf("%s::pattern: must be a non-empty Go regular expression: %w", field, err))
 		}
 		if _, ok := detect.Validators[r.Validator]; r.Validator != "" && !ok {
-			errs = append(errs, fmt.Errorf("%s.validator: unknown validator %q; use luhn, mod97, mod11_2 or us_ssn", field, r.Validator))
+			errs = append(errs, fmt.Errorf("%s::validator: unknown validator %q; use luhn, mod97, mod11_2 or us_ssn", field, r.Validator))
 		}
-		errs = append(errs, checkAction(field+".action", r.Action, true))
+		errs = appendErr(errs, checkAction(field+"::action", r.Action, true))
 		if r.KeepLast < 0 {
-			errs = append(errs, fmt.Errorf("%s.keep_last: must not be negative", field))
+			errs = append(errs, fmt.Errorf("%s::keep_last: must not be negative", field))
 		}
 		usesPseudonym = usesPseudonym || r.Action == ActionPseudonym
 	}
 	for i, p := range c.AllowedValues {
 		if _, err := regexp.Compile(p); err != nil {
-			errs = append(errs, fmt.Errorf("allowed_values[%d]: not a Go regular expression: %w", i, err))
+			errs = append(errs, fmt.Errorf("allowed_values::%d: not a Go regular expression: %w", i, err))
 		}
-	}
-	if c.Pseudonym.KeyEnv != "" && c.Pseudonym.KeyFile != "" {
-		errs = append(errs, errors.New("pseudonym: set key_env or key_file, not both"))
 	}
 	if usesPseudonym && c.Pseudonym.KeyEnv == "" && c.Pseudonym.KeyFile == "" {
 		errs = append(errs, errors.New("pseudonym: the pseudonym action needs a key; set pseudonym.key_env to an environment variable or pseudonym.key_file to a file holding at least 32 random bytes"))
 	}
 	if c.Audit.SummaryAttributes && c.Audit.AttributePrefix == "" {
-		errs = append(errs, errors.New("audit.attribute_prefix: must not be empty when audit.summary_attributes is on, e.g. \"pii_redaction.\""))
+		errs = append(errs, errors.New("audit::attribute_prefix: must not be empty when audit.summary_attributes is on, e.g. \"pii_redaction.\""))
 	}
-	return errors.Join(errs...)
+	return errs
+}
+
+func appendErr(errs []error, err error) []error {
+	if err != nil {
+		return append(errs, err)
+	}
+	return errs
 }
 
 func checkAction(field string, a Action, emptyOK bool) error {
 	if a == "" && emptyOK || slices.Contains(actions, a) {
 		return nil
 	}
-	return fmt.Errorf("%s: unknown action %q; use mask, partial, pseudonym or drop", field, a)
+	return fmt.Errorf("%s: %q is not one of mask, partial, pseudonym, drop", field, a)
 }

@@ -37,3 +37,33 @@ func TestReadmeExample(t *testing.T) {
 	}
 	assert.Equal(t, int64(1), stats.Count("email", OutcomeAllowed))
 }
+
+// TestReadmeTenantsExample checks the worked example of per-tenant settings
+// in the README.
+func TestReadmeTenantsExample(t *testing.T) {
+	r := newRedactor(t, func(c *Config) {
+		c.Detectors = map[string]DetectorConfig{"ip_address": {Enabled: ptr(true)}}
+		c.Tenants = map[string]TenantConfig{
+			"team-a": {DefaultAction: ActionDrop, Detectors: map[string]TenantDetectorConfig{"payment_card": {Action: ActionDrop}}},
+			"team-b": {Detectors: map[string]TenantDetectorConfig{"ip_address": {Enabled: ptr(false)}}, AllowedValues: []string{`.*@team-b\.example\.com`}},
+		}
+	})
+	tests := []struct {
+		tenant    string
+		wantBody  string
+		wantAttrs map[string]any
+	}{
+		{"team-a", "refund **** to **** from ****", map[string]any{"order": "A-1029"}},
+		{"team-b", "refund **** to ann@team-b.example.com from 10.1.2.3", map[string]any{"card": "****", "client.ip": "10.1.2.3", "order": "A-1029"}},
+		{"team-c", "refund **** to **** from ****", map[string]any{"card": "****", "client.ip": "****", "order": "A-1029"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tenant, func(t *testing.T) {
+			lr, _ := redactLogBody(r, map[string]any{"tenant.id": tt.tenant},
+				"refund 4111 1111 1111 1111 to ann@team-b.example.com from 10.1.2.3",
+				map[string]any{"card": "4111111111111111", "client.ip": "10.1.2.3", "order": "A-1029"})
+			assert.Equal(t, tt.wantBody, lr.Body().Str())
+			assert.Equal(t, tt.wantAttrs, lr.Attributes().AsRaw())
+		})
+	}
+}

@@ -62,3 +62,65 @@ func sameShape(t *testing.T, before, after pcommon.Value) {
 		}
 	}
 }
+
+// FuzzTenantLogs redacts a batch of two resources of arbitrary tenants with
+// per-tenant settings. Each resource must come out exactly as the
+// tenant's effective settings alone redact it.
+func FuzzTenantLogs(f *testing.F) {
+	for _, s := range [][3]string{
+		{"team-a", "team-b", "card 4111 1111 1111 1111 from 10.1.2.3 by ann@team-b.example.com, badge B1234"},
+		{"team-b", "", `password=hunter2 4111111111111111`},
+		{"team-c", "team-a", "+8613812345678 at 192.168.0.1"},
+		{"", "", ""},
+		{"ann@corp.io", "team-a\x00", "\xff B9999"},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	cfg := DefaultConfig()
+	twoTeams(&cfg)
+	r := newRedactor(f, func(c *Config) { *c = cfg })
+	alone := map[string]*Redactor{}
+	for _, id := range []string{"", "team-a", "team-b"} {
+		effective := cfg.ForTenant(id)
+		alone[id] = newRedactor(f, func(c *Config) { *c = effective })
+	}
+	var marshaler plog.JSONMarshaler
+	f.Fuzz(func(t *testing.T, tenantA, tenantB, text string) {
+		ld, want := plog.NewLogs(), plog.NewLogs()
+		for _, tenant := range []string{tenantA, tenantB} {
+			appendTenantRecord(ld, tenant, text)
+			single := plog.NewLogs()
+			appendTenantRecord(single, tenant, text)
+			ref, ok := alone[tenant]
+			if !ok {
+				ref = alone[""]
+			}
+			ref.Logs(single)
+			single.ResourceLogs().At(0).CopyTo(want.ResourceLogs().AppendEmpty())
+		}
+		r.Logs(ld)
+		got, err := marshaler.MarshalLogs(ld)
+		if err != nil {
+			t.Fatal(err)
+		}
+		expected, err := marshaler.MarshalLogs(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(expected) {
+			t.Fatalf("per-tenant redaction differs from the tenant's settings alone:\n got %s\nwant %s", got, expected)
+		}
+	})
+}
+
+// appendTenantRecord appends a resource of the tenant ("" for none) with one
+// record holding text in its body and in an attribute.
+func appendTenantRecord(ld plog.Logs, tenant, text string) {
+	rl := ld.ResourceLogs().AppendEmpty()
+	if tenant != "" {
+		rl.Resource().Attributes().PutStr("tenant.id", tenant)
+	}
+	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.Body().SetStr(text)
+	lr.Attributes().PutStr("detail", text)
+}

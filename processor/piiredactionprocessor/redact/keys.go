@@ -12,8 +12,7 @@ const minKeyBytes = 32
 
 // keyring holds the master pseudonym key and derives per-tenant keys.
 type keyring struct {
-	master          []byte
-	tenantAttribute string
+	master []byte
 }
 
 func loadKeyring(cfg PseudonymConfig) (*keyring, error) {
@@ -36,7 +35,7 @@ func loadKeyring(cfg PseudonymConfig) (*keyring, error) {
 	default:
 		return nil, fmt.Errorf("pseudonym: set key_env or key_file")
 	}
-	return &keyring{master: key, tenantAttribute: cfg.TenantAttribute}, nil
+	return &keyring{master: key}, nil
 }
 
 // tenantKey derives the key of a tenant: HMAC-SHA256(master, "tenant:" + id).

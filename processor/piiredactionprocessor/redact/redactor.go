@@ -2,132 +2,79 @@ package redact
 
 import (
 	"fmt"
-	"regexp"
-
-	"github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/detect"
+	"maps"
+	"slices"
 )
-
-const defaultKeepLast = 4
-
-// rule is how a detector's values are replaced.
-type rule struct {
-	action   Action
-	keepLast int
-}
 
 // Redactor applies a policy. It is safe for concurrent use; each batch gets
 // its own pass.
 type Redactor struct {
-	scanner    *detect.Scanner
-	rules      []rule // by detector; the secret-key rule is last
-	names      []string
-	auditKeys  []string // audit attribute name by detector
-	allowed    []*regexp.Regexp
-	secretKeys []string
-	maskText   string
-	keys       *keyring
-	spanName   SpanNameConfig
-	audit      AuditConfig
+	base            *policy            // the top-level settings
+	tenants         map[string]*policy // the listed tenants' effective settings
+	names           []string           // every detector of every policy, the Stats names
+	keys            *keyring
+	tenantAttribute string // empty when neither tenants nor pseudonyms need it
+	maxDetectors    int    // the most detectors of a policy
+	audits          bool   // whether a policy adds audit attributes
 }
 
-// New builds a Redactor from a validated configuration; it reads the
-// pseudonym key when a pseudonym action is configured.
+// New builds a Redactor from a validated configuration: the top-level
+// settings and each listed tenant's effective settings are compiled once. It
+// reads the pseudonym key when a pseudonym action is configured.
 func New(cfg Config) (*Redactor, error) {
-	opts := detect.DefaultOptions()
-	opts.SecretNames = cfg.SecretKeys
-	r := &Redactor{
-		secretKeys: cfg.SecretKeys,
-		maskText:   cfg.MaskText,
-		spanName:   cfg.SpanName,
-		audit:      cfg.Audit,
-	}
-	builtinRules := make([]rule, detect.NumBuiltin)
-	for d := range builtinRules {
-		builtinRules[d] = rule{action: cfg.DefaultAction, keepLast: defaultKeepLast}
-	}
-	for name, dc := range cfg.Detectors {
-		d, ok := detect.BuiltinByName(name)
-		if !ok {
-			return nil, fmt.Errorf("detectors.%s: unknown detector", name)
-		}
-		if dc.Enabled != nil {
-			opts.Enabled[d] = *dc.Enabled
-		}
-		if dc.Action != "" {
-			builtinRules[d].action = dc.Action
-		}
-		if dc.KeepLast > 0 {
-			builtinRules[d].keepLast = dc.KeepLast
-		}
-		if len(dc.ContextKeywords) > 0 || dc.RequireContext {
-			opts.Context[d] = detect.Context{Keywords: lower(dc.ContextKeywords), Required: dc.RequireContext, Window: dc.ContextWindow}
-		}
-	}
-	r.rules = builtinRules
-	for _, cr := range cfg.CustomRules {
-		re, err := regexp.Compile(cr.Pattern)
-		if err != nil {
-			return nil, fmt.Errorf("custom rule %q: %w", cr.Name, err)
-		}
-		opts.Custom = append(opts.Custom, detect.CustomRule{Name: cr.Name, Pattern: re, Validate: detect.Validators[cr.Validator]})
-		rl := rule{action: cfg.DefaultAction, keepLast: defaultKeepLast}
-		if cr.Action != "" {
-			rl.action = cr.Action
-		}
-		if cr.KeepLast > 0 {
-			rl.keepLast = cr.KeepLast
-		}
-		r.rules = append(r.rules, rl)
-	}
-	r.rules = append(r.rules, rule{action: cfg.SecretKeyAction, keepLast: defaultKeepLast})
-	sc, err := detect.NewScanner(opts)
+	base, err := newPolicy(cfg.ForTenant(""))
 	if err != nil {
 		return nil, err
 	}
-	r.scanner = sc
-	for i := 0; i < sc.NumDetectors(); i++ {
-		r.names = append(r.names, sc.Name(detect.Detector(i)))
+	r := &Redactor{base: base}
+	r.register(base)
+	usesPseudonym := base.usesPseudonym()
+	if len(cfg.Tenants) > 0 {
+		r.tenants = make(map[string]*policy, len(cfg.Tenants))
+		r.tenantAttribute = cfg.Pseudonym.TenantAttribute
 	}
-	r.names = append(r.names, secretKeyDetector)
-	if cfg.Audit.SummaryAttributes {
-		for _, n := range r.names {
-			r.auditKeys = append(r.auditKeys, cfg.Audit.AttributePrefix+n)
-		}
-	}
-	for _, p := range cfg.AllowedValues {
-		re, err := regexp.Compile(`^(?:` + p + `)$`)
+	for _, id := range slices.Sorted(maps.Keys(cfg.Tenants)) {
+		pol, err := newPolicy(cfg.ForTenant(id))
 		if err != nil {
-			return nil, fmt.Errorf("allowed_values %q: %w", p, err)
+			return nil, fmt.Errorf("tenants::%s::%w", id, err)
 		}
-		r.allowed = append(r.allowed, re)
+		r.register(pol)
+		r.tenants[id] = pol
+		usesPseudonym = usesPseudonym || pol.usesPseudonym()
 	}
-	for _, rl := range r.rules {
-		if rl.action == ActionPseudonym {
-			if r.keys, err = loadKeyring(cfg.Pseudonym); err != nil {
-				return nil, err
-			}
-			break
+	if usesPseudonym {
+		if r.keys, err = loadKeyring(cfg.Pseudonym); err != nil {
+			return nil, err
 		}
+		r.tenantAttribute = cfg.Pseudonym.TenantAttribute
 	}
 	return r, nil
 }
 
+// register gives each detector of pol its Stats index, adding the names the
+// Redactor does not count yet.
+func (r *Redactor) register(pol *policy) {
+	pol.statIndex = make([]int, len(pol.names))
+	for d, name := range pol.names {
+		i := slices.Index(r.names, name)
+		if i < 0 {
+			i = len(r.names)
+			r.names = append(r.names, name)
+		}
+		pol.statIndex[d] = i
+	}
+	r.maxDetectors = max(r.maxDetectors, len(pol.names))
+	r.audits = r.audits || pol.audit.SummaryAttributes
+}
+
+// policyOf returns the settings of a tenant: its own when listed, else the
+// top-level settings.
+func (r *Redactor) policyOf(tenant string) *policy {
+	if pol, ok := r.tenants[tenant]; ok {
+		return pol
+	}
+	return r.base
+}
+
 // secretKeyDetector names the redactions made because of an attribute key.
 const secretKeyDetector = "secret_key"
-
-// secretKeyRule is the index of the secret-key rule.
-func (r *Redactor) secretKeyRule() int { return len(r.rules) - 1 }
-
-func lower(words []string) []string {
-	out := make([]string, len(words))
-	for i, w := range words {
-		b := []byte(w)
-		for j, c := range b {
-			if c >= 'A' && c <= 'Z' {
-				b[j] = c + 'a' - 'A'
-			}
-		}
-		out[i] = string(b)
-	}
-	return out
-}

@@ -76,7 +76,8 @@ func TestActions(t *testing.T) {
 func pseudonymOf(t testing.TB, key []byte, value string) string {
 	t.Helper()
 	k := keyring{master: key}
-	p := &pass{r: &Redactor{keys: &k, names: []string{"x"}, rules: []rule{{action: ActionPseudonym}}}, stats: newStats([]string{"x"})}
+	pol := &policy{names: []string{"x"}, statIndex: []int{0}, rules: []rule{{action: ActionPseudonym}}}
+	p := &pass{r: &Redactor{keys: &k}, pol: pol, stats: newStats(pol.names)}
 	var b strings.Builder
 	p.writePseudonym(&b, 0, value)
 	return strings.TrimPrefix(b.String(), "x:")

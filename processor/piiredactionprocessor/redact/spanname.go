@@ -6,7 +6,7 @@ import "strings"
 // configured, then detected values are replaced.
 func (p *pass) spanName(name string) (string, bool) {
 	templated := false
-	if p.r.spanName.TemplatePaths {
+	if p.pol.spanName.TemplatePaths {
 		name, templated = templatePaths(name)
 	}
 	out, redacted := p.field(name)

@@ -25,57 +25,60 @@ const (
 	dropValue
 )
 
-// pass is the state of one batch: the stats, the scratch buffers and the
-// current tenant's HMAC.
+// pass is the state of one batch: the stats, the scratch buffers, the
+// current tenant's policy and HMAC.
 type pass struct {
 	r        *Redactor
+	pol      *policy // the current resource's settings
 	stats    *Stats
 	matches  []detect.Match
 	item     []int64 // per-detector counts of the current audit item
-	itemHit  bool
 	tenant   string
 	mac      hash.Hash
 	scratch  []byte
-	inSecret bool // walking a value under a secret key
 	entryFn  func(string, pcommon.Value) bool
+	itemHit  bool
+	inSecret bool // walking a value under a secret key
 }
 
 func (r *Redactor) newPass() *pass {
-	p := &pass{r: r, stats: newStats(r.names), matches: make([]detect.Match, 0, 8)}
-	if r.audit.SummaryAttributes {
-		p.item = make([]int64, len(r.names))
+	p := &pass{r: r, pol: r.base, stats: newStats(r.names), matches: make([]detect.Match, 0, 8)}
+	if r.audits {
+		p.item = make([]int64, len(r.base.names), r.maxDetectors)
 	}
 	p.entryFn = p.entry
 	return p
 }
 
+// use switches the pass to the settings pol and clears the audit counts,
+// which are indexed by the policy's detectors.
+func (p *pass) use(pol *policy) {
+	p.pol = pol
+	if p.item != nil {
+		clear(p.item[:cap(p.item)])
+		p.item = p.item[:len(pol.names)]
+		p.itemHit = false
+	}
+}
+
 func (p *pass) count(detector int, o Outcome) {
-	p.stats.add(detector, o)
-	if p.item != nil && o != OutcomeAllowed {
+	p.stats.add(p.pol.statIndex[detector], o)
+	if p.pol.audit.SummaryAttributes && o != OutcomeAllowed {
 		p.item[detector]++
 		p.itemHit = true
 	}
 }
 
-func (r *Redactor) isAllowed(text string) bool {
-	for _, re := range r.allowed {
-		if re.MatchString(text) {
-			return true
-		}
-	}
-	return false
-}
-
 // text redacts the detected values in s. With droppable, a value whose
 // detector's action is drop drops the whole value.
 func (p *pass) text(s string, droppable bool) (string, verdict) {
-	p.matches = p.r.scanner.Scan(s, p.matches)
+	p.matches = p.pol.scanner.Scan(s, p.matches)
 	if len(p.matches) == 0 {
 		return s, unchanged
 	}
 	if droppable {
 		for _, m := range p.matches {
-			if p.r.rules[m.Detector].action == ActionDrop && !p.r.isAllowed(s[m.Start:m.End]) {
+			if p.pol.rules[m.Detector].action == ActionDrop && !p.pol.isAllowed(s[m.Start:m.End]) {
 				p.count(int(m.Detector), OutcomeDrop)
 				return "", dropValue
 			}
@@ -85,7 +88,7 @@ func (p *pass) text(s string, droppable bool) (string, verdict) {
 	last := 0
 	for _, m := range p.matches {
 		value := s[m.Start:m.End]
-		if p.r.isAllowed(value) {
+		if p.pol.isAllowed(value) {
 			p.count(int(m.Detector), OutcomeAllowed)
 			continue
 		}
@@ -105,11 +108,11 @@ func (p *pass) text(s string, droppable bool) (string, verdict) {
 
 // whole redacts all of s, a value under a secret key.
 func (p *pass) whole(s string, droppable bool) (string, verdict) {
-	d := p.r.secretKeyRule()
-	if s == "" || p.r.isAllowed(s) {
+	d := p.pol.secretKeyRule()
+	if s == "" || p.pol.isAllowed(s) {
 		return s, unchanged
 	}
-	if p.r.rules[d].action == ActionDrop && droppable {
+	if p.pol.rules[d].action == ActionDrop && droppable {
 		p.count(d, OutcomeDrop)
 		return "", dropValue
 	}
@@ -121,7 +124,7 @@ func (p *pass) whole(s string, droppable bool) (string, verdict) {
 
 // replace writes the replacement of value, found by detector d.
 func (p *pass) replace(b *strings.Builder, d int, value string) {
-	rl := p.r.rules[d]
+	rl := p.pol.rules[d]
 	switch rl.action {
 	case ActionPartial:
 		p.count(d, OutcomePartial)
@@ -131,7 +134,7 @@ func (p *pass) replace(b *strings.Builder, d int, value string) {
 		p.writePseudonym(b, d, value)
 	default: // mask, and drop where a value cannot be dropped
 		p.count(d, OutcomeMask)
-		b.WriteString(p.r.maskText)
+		b.WriteString(p.pol.maskText)
 	}
 }
 
@@ -173,22 +176,26 @@ func (p *pass) writePseudonym(b *strings.Builder, d int, value string) {
 	var sum [sha256.Size]byte
 	var digest [2 * sha256.Size]byte
 	hex.Encode(digest[:], p.mac.Sum(sum[:0]))
-	b.WriteString(p.r.names[d])
+	b.WriteString(p.pol.names[d])
 	b.WriteByte(':')
 	b.Write(digest[:pseudonymHexLen])
 }
 
-// setTenant switches the pseudonym key to the tenant of a resource.
+// setTenant switches the settings and the pseudonym key to the tenant of a
+// resource.
 func (p *pass) setTenant(resource pcommon.Map) {
-	if p.r.keys == nil {
+	if p.r.tenantAttribute == "" {
 		return
 	}
 	tenant := ""
-	if v, ok := resource.Get(p.r.keys.tenantAttribute); ok {
+	if v, ok := resource.Get(p.r.tenantAttribute); ok {
 		tenant = v.AsString()
 	}
 	if tenant != p.tenant {
 		p.tenant = tenant
 		p.mac = nil
+		if pol := p.r.policyOf(tenant); pol != p.pol {
+			p.use(pol)
+		}
 	}
 }

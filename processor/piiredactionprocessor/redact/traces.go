@@ -30,7 +30,7 @@ func (r *Redactor) Traces(td ptrace.Traces) *Stats {
 
 func (p *pass) span(span ptrace.Span) {
 	p.beginItem()
-	if p.r.spanName.Enabled {
+	if p.pol.spanName.Enabled {
 		if name, ok := p.spanName(span.Name()); ok {
 			span.SetName(name)
 		}

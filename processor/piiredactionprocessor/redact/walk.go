@@ -15,7 +15,7 @@ func (p *pass) attributes(m pcommon.Map) {
 
 // entry redacts one map entry and reports whether to remove it.
 func (p *pass) entry(key string, v pcommon.Value) bool {
-	return p.value(v, p.inSecret || detect.NameMatches(key, p.r.secretKeys), true)
+	return p.value(v, p.inSecret || detect.NameMatches(key, p.pol.secretKeys), true)
 }
 
 // value redacts v in place, keeping its type; maps and slices are walked.
@@ -76,7 +76,7 @@ func (p *pass) endItem(attrs pcommon.Map) {
 	}
 	for d, n := range p.item {
 		if n > 0 {
-			attrs.PutInt(p.r.auditKeys[d], n)
+			attrs.PutInt(p.pol.auditKeys[d], n)
 		}
 	}
 	clear(p.item)

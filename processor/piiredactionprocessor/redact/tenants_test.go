@@ -1,0 +1,176 @@
+package redact
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/plog"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// topLevel is a policy with a detector, a custom rule and lists that the
+// tenants of TestForTenant override.
+func topLevel() Config {
+	c := DefaultConfig()
+	c.Detectors = map[string]DetectorConfig{
+		"payment_card": {Enabled: ptr(true), Action: ActionPartial, KeepLast: 6, ContextKeywords: []string{"card"}, RequireContext: true, ContextWindow: 20},
+	}
+	c.CustomRules = []CustomRuleConfig{{Name: "employee_id", Pattern: `EMP-\d{6}`}}
+	c.AllowedValues = []string{`.+@example\.com`}
+	c.SpanName = SpanNameConfig{Enabled: false, TemplatePaths: true}
+	return c
+}
+
+func TestForTenant(t *testing.T) {
+	tests := []struct {
+		name   string
+		tenant TenantConfig
+		want   func(*Config) // edits topLevel() into the expected settings
+	}{
+		{"nothing listed keeps everything", TenantConfig{}, func(*Config) {}},
+		{"scalars replace", TenantConfig{DefaultAction: ActionDrop, MaskText: ptr("[x]"), SecretKeyAction: ActionPartial}, func(c *Config) {
+			c.DefaultAction, c.MaskText, c.SecretKeyAction = ActionDrop, "[x]", ActionPartial
+		}},
+		{"an empty mask text is a value", TenantConfig{MaskText: ptr("")}, func(c *Config) { c.MaskText = "" }},
+		{"a detector's action keeps its other fields", TenantConfig{
+			Detectors: map[string]TenantDetectorConfig{"payment_card": {Action: ActionDrop}},
+		}, func(c *Config) {
+			c.Detectors = map[string]DetectorConfig{"payment_card": {Enabled: ptr(true), Action: ActionDrop, KeepLast: 6, ContextKeywords: []string{"card"}, RequireContext: true, ContextWindow: 20}}
+		}},
+		{"every detector field replaces its own", TenantConfig{
+			Detectors: map[string]TenantDetectorConfig{"payment_card": {Enabled: ptr(false), KeepLast: ptr(2), ContextKeywords: []string{"cc"}, RequireContext: ptr(false), ContextWindow: ptr(8)}},
+		}, func(c *Config) {
+			c.Detectors = map[string]DetectorConfig{"payment_card": {Enabled: ptr(false), Action: ActionPartial, KeepLast: 2, ContextKeywords: []string{"cc"}, ContextWindow: 8}}
+		}},
+		{"a detector absent at the top level is added", TenantConfig{
+			Detectors: map[string]TenantDetectorConfig{"ip_address": {Enabled: ptr(true)}},
+		}, func(c *Config) { c.Detectors["ip_address"] = DetectorConfig{Enabled: ptr(true)} }},
+		{"listed lists replace whole", TenantConfig{
+			CustomRules:   []CustomRuleConfig{{Name: "badge", Pattern: `B\d{4}`}},
+			SecretKeys:    []string{"pin"},
+			AllowedValues: []string{`.*@team-b\.example\.com`},
+		}, func(c *Config) {
+			c.CustomRules = []CustomRuleConfig{{Name: "badge", Pattern: `B\d{4}`}}
+			c.SecretKeys = []string{"pin"}
+			c.AllowedValues = []string{`.*@team-b\.example\.com`}
+		}},
+		{"an empty list empties", TenantConfig{CustomRules: []CustomRuleConfig{}, AllowedValues: []string{}}, func(c *Config) {
+			c.CustomRules, c.AllowedValues = []CustomRuleConfig{}, []string{}
+		}},
+		{"span_name and audit merge per field", TenantConfig{
+			SpanName: TenantSpanNameConfig{Enabled: ptr(true)},
+			Audit:    TenantAuditConfig{SummaryAttributes: ptr(true)},
+		}, func(c *Config) {
+			c.SpanName = SpanNameConfig{Enabled: true, TemplatePaths: true}
+			c.Audit = AuditConfig{SummaryAttributes: true, AttributePrefix: "pii_redaction."}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := topLevel()
+			cfg.Tenants = map[string]TenantConfig{"team-a": tt.tenant}
+			want := topLevel()
+			tt.want(&want)
+			assert.Equal(t, want, cfg.ForTenant("team-a"))
+			assert.Equal(t, topLevel(), cfg.ForTenant("team-z"), "an unlisted tenant gets the top-level settings")
+			assert.Equal(t, topLevel().Detectors, cfg.Detectors, "merging leaves the top-level detectors alone")
+		})
+	}
+}
+
+// tenantBatch returns one ResourceLogs per tenant ("" for a resource
+// without the tenant attribute), each with the same record.
+func tenantBatch(tenants ...string) plog.Logs {
+	ld := plog.NewLogs()
+	for _, tenant := range tenants {
+		rl := ld.ResourceLogs().AppendEmpty()
+		if tenant != "" {
+			rl.Resource().Attributes().PutStr("tenant.id", tenant)
+		}
+		lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+		lr.Body().SetStr("paid 4111 1111 1111 1111 from 10.1.2.3 by ann@team-b.example.com, badge B1234")
+		lr.Attributes().PutStr("card", "4111111111111111")
+		lr.Attributes().PutStr("client", "10.1.2.3")
+	}
+	return ld
+}
+
+// twoTeams configures IP addresses on at the top level, team-a dropping
+// values (partial cards) with audit attributes, and team-b without IP
+// addresses, with its own allow-list, custom rule and mask text.
+func twoTeams(c *Config) {
+	c.Detectors = map[string]DetectorConfig{"ip_address": {Enabled: ptr(true)}}
+	c.Tenants = map[string]TenantConfig{
+		"team-a": {
+			DefaultAction: ActionDrop,
+			Detectors:     map[string]TenantDetectorConfig{"payment_card": {Action: ActionPartial}},
+			Audit:         TenantAuditConfig{SummaryAttributes: ptr(true)},
+		},
+		"team-b": {
+			Detectors:     map[string]TenantDetectorConfig{"ip_address": {Enabled: ptr(false)}},
+			AllowedValues: []string{`.*@team-b\.example\.com`},
+			CustomRules:   []CustomRuleConfig{{Name: "badge", Pattern: `B\d{4}`}},
+			MaskText:      ptr("[x]"),
+		},
+	}
+}
+
+func TestTenantsInOneBatch(t *testing.T) {
+	r := newRedactor(t, twoTeams)
+	ld := tenantBatch("team-a", "team-b", "team-c", "", "team-a")
+	stats := r.Logs(ld)
+
+	type out struct {
+		body  string
+		attrs map[string]any
+	}
+	topLevel := out{"paid **** from **** by ****, badge B1234", map[string]any{"card": "****", "client": "****"}}
+	want := map[int]out{
+		0: {"paid **** **** **** 1111 from **** by ****, badge B1234", map[string]any{
+			"card": "************1111", "pii_redaction.payment_card": int64(2), "pii_redaction.ip_address": int64(2), "pii_redaction.email": int64(1),
+		}},
+		1: {"paid [x] from 10.1.2.3 by ann@team-b.example.com, badge [x]", map[string]any{"card": "[x]", "client": "10.1.2.3"}},
+		2: topLevel,
+		3: topLevel,
+	}
+	want[4] = want[0]
+	rls := ld.ResourceLogs()
+	require.Equal(t, len(want), rls.Len())
+	for i := range rls.Len() {
+		lr := rls.At(i).ScopeLogs().At(0).LogRecords().At(0)
+		assert.Equal(t, want[i], out{lr.Body().Str(), lr.Attributes().AsRaw()}, "resource %d", i)
+	}
+
+	counts := map[string]int64{}
+	stats.Each(func(detector string, o Outcome, n int64) { counts[detector+"/"+o.String()] = n })
+	assert.Equal(t, map[string]int64{
+		"payment_card/partial": 4, "payment_card/mask": 6,
+		"ip_address/drop": 2, "ip_address/mask": 6,
+		"email/mask": 4, "email/allowed": 1,
+		"badge/mask": 1,
+	}, counts)
+}
+
+func TestTenantAttributeOption(t *testing.T) {
+	r := newRedactor(t, func(c *Config) {
+		c.Pseudonym.TenantAttribute = "team"
+		c.Tenants = map[string]TenantConfig{"team-a": {MaskText: ptr("[a]")}}
+	})
+	tests := []struct {
+		name     string
+		resource map[string]any
+		want     string
+	}{
+		{"tenant in the configured attribute", map[string]any{"team": "team-a"}, "[a]"},
+		{"tenant only in tenant.id", map[string]any{"tenant.id": "team-a"}, "****"},
+		{"no tenant", nil, "****"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lr, _ := redactLogBody(r, tt.resource, "bob@corp.io", nil)
+			assert.Equal(t, tt.want, lr.Body().Str())
+		})
+	}
+}

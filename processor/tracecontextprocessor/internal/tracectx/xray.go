@@ -48,9 +48,11 @@ func parseXRay(s string) parsed {
 	return p
 }
 
+// setXRayRoot reads one Root field. Of repeated Root fields the last decides, as in the
+// OpenTelemetry X-Ray propagator: a malformed one leaves the header without a trace id.
 func (p *parsed) setXRayRoot(v string) {
 	if len(v) != xrayRootLen || v[0] != '1' || v[1] != '-' || v[10] != '-' {
-		p.traceReason = ReasonWrongLength
+		p.traceReason, p.HasTrace = ReasonWrongLength, false
 		return
 	}
 	var hex [32]byte

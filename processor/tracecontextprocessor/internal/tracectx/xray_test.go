@@ -14,6 +14,7 @@ var xrayCases = []formatCase{
 	{name: "self field first", in: "Self=1-67891234-12456789abcdef012345678;Root=" + xrayRoot, trace: xrayTrace, n: 80, spanReason: ReasonEmpty},
 	{name: "lambda sampling decision", in: "Root=" + xrayRoot + ";Parent=53995c3f42cd8ad8;Sampled=?", trace: xrayTrace, span: "53995c3f42cd8ad8", n: 73},
 	{name: "short root", in: "Root=1-5759e988-bd86", n: 20, traceReason: ReasonWrongLength},
+	{name: "repeated root, the last malformed", in: "Root=" + xrayRoot + ";Root=", n: 46, traceReason: ReasonWrongLength},
 	{name: "not hex root", in: "Root=1-5759e988-bd862e3fe1be46a99427279z", n: 40, traceReason: ReasonNotHex},
 	{name: "no root", in: "Parent=53995c3f42cd8ad8", n: 23, traceReason: ReasonEmpty},
 	{name: "empty", in: "", traceReason: ReasonEmpty},

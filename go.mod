@@ -4,6 +4,7 @@ go 1.25.0
 
 require (
 	github.com/klauspost/compress v1.19.0
+	github.com/nyaruka/phonenumbers v1.8.1
 	github.com/open-telemetry/opentelemetry-collector-contrib/pkg/ottl v0.157.0
 	github.com/open-telemetry/opentelemetry-collector-contrib/pkg/sampling v0.157.0
 	github.com/open-telemetry/opentelemetry-collector-contrib/processor/redactionprocessor v0.157.0

@@ -1,43 +1,85 @@
 package detect
 
-// validCard reports whether digits form a payment card number: a length the
-// issuer uses, a known issuer prefix and a valid Luhn check digit. Lengths 14,
-// 17 and 18 are not accepted: they are rare for cards (old Diners Club,
-// some Maestro) and common for identifiers such as user ids and SKUs.
-func validCard(digits []byte) bool {
-	n := len(digits)
-	if n != 13 && n != 15 && n != 16 && n != 19 || !issuerAccepts(digits) {
-		return false
-	}
-	return luhn(digits)
+// Issuer is the payment card network a card number belongs to.
+type Issuer uint8
+
+// The card issuers the payment_card detector accepts.
+const (
+	NoIssuer Issuer = iota
+	Visa
+	Mastercard
+	Amex
+	Discover
+	JCB
+	DinersClub
+	Maestro
+	UnionPay
+	Mir
+	RuPay
+	NumIssuers
+)
+
+var issuerNames = [NumIssuers]string{"", "visa", "mastercard", "amex", "discover", "jcb", "diners_club", "maestro", "unionpay", "mir", "rupay"}
+
+func (i Issuer) String() string { return issuerNames[i] }
+
+// issuerRange is an issuer identification number range with its card lengths.
+type issuerRange struct {
+	digits         int // length of the prefix compared
+	low, high      int // inclusive prefix range
+	minLen, maxLen int
+	issuer         Issuer
 }
 
-// issuerAccepts checks the issuer identification number against the lengths
-// that issuer uses.
-func issuerAccepts(d []byte) bool {
+// issuerRanges lists the ranges in common use; the first range that holds
+// the prefix and the length wins, so narrower co-branded ranges come first.
+var issuerRanges = []issuerRange{
+	{6, 622126, 622925, 16, 19, Discover}, // Discover within UnionPay's 62
+	{4, 2200, 2204, 16, 19, Mir},
+	{4, 2221, 2720, 16, 16, Mastercard},
+	{2, 51, 55, 16, 16, Mastercard},
+	{1, 4, 4, 13, 19, Visa}, // 13, 16 and 19 (checked below)
+	{2, 34, 34, 15, 15, Amex},
+	{2, 37, 37, 15, 15, Amex},
+	{4, 6011, 6011, 16, 19, Discover},
+	{3, 644, 649, 16, 19, Discover},
+	{2, 65, 65, 16, 19, Discover},
+	{4, 3528, 3589, 16, 19, JCB},
+	{4, 1800, 1800, 15, 15, JCB},
+	{4, 2131, 2131, 15, 15, JCB},
+	{3, 300, 305, 14, 19, DinersClub},
+	{4, 3095, 3095, 14, 19, DinersClub},
+	{2, 36, 36, 14, 19, DinersClub},
+	{2, 38, 39, 14, 19, DinersClub},
+	{2, 62, 62, 16, 19, UnionPay},
+	{2, 81, 82, 16, 16, RuPay},
+	{3, 508, 508, 16, 16, RuPay},
+	{3, 353, 353, 16, 16, RuPay},
+	{3, 356, 356, 16, 16, RuPay},
+	{2, 60, 60, 16, 16, RuPay},
+	{2, 50, 50, 12, 19, Maestro},
+	{2, 56, 69, 12, 19, Maestro},
+}
+
+// validCard reports whether digits form a payment card number: a known
+// issuer prefix with a length that issuer uses, and a valid Luhn check digit.
+func validCard(digits []byte) bool { return cardIssuer(digits) != NoIssuer }
+
+// cardIssuer returns the issuer of a valid card number, or NoIssuer.
+func cardIssuer(d []byte) Issuer {
 	n := len(d)
-	p2 := prefixInt(d, 2)
-	p3 := prefixInt(d, 3)
-	p4 := prefixInt(d, 4)
-	switch {
-	case d[0] == '4': // Visa
-		return n == 13 || n == 16 || n == 19
-	case p2 >= 51 && p2 <= 55, p4 >= 2221 && p4 <= 2720: // Mastercard
-		return n == 16
-	case p2 == 34 || p2 == 37: // American Express
-		return n == 15
-	case p4 == 6011, p3 >= 644 && p3 <= 649, p2 == 65: // Discover
-		return n >= 16
-	case p4 >= 3528 && p4 <= 3589: // JCB
-		return n >= 16
-	case p2 == 62: // UnionPay
-		return n >= 16
-	case p3 >= 300 && p3 <= 305, p2 == 36, p2 == 38, p2 == 39: // Diners Club
-		return n >= 16
-	case p2 == 50, p2 >= 56 && p2 <= 69: // Maestro
-		return n >= 12
+	if n < 12 || n > 19 || !luhn(d) {
+		return NoIssuer
 	}
-	return false
+	for _, r := range issuerRanges {
+		if p := prefixInt(d, r.digits); p >= r.low && p <= r.high && n >= r.minLen && n <= r.maxLen {
+			if r.issuer == Visa && n != 13 && n != 16 && n != 19 {
+				continue
+			}
+			return r.issuer
+		}
+	}
+	return NoIssuer
 }
 
 func prefixInt(d []byte, n int) int {

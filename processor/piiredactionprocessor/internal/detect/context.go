@@ -4,6 +4,10 @@ package detect
 // for context keywords.
 const DefaultContextWindow = 32
 
+// labelWindow is how many bytes after a phone number are searched for a
+// keyword labelling it ("555 0142 office", "555 0199 (fax)").
+const labelWindow = 16
+
 // Context configures the keywords that make an ambiguous candidate count.
 type Context struct {
 	// Keywords, lower case, searched case-insensitively before a candidate.
@@ -14,14 +18,34 @@ type Context struct {
 	Window int
 }
 
-// hasContext reports whether a keyword of the detector appears in the
-// window before s[start].
+// hasContext reports whether a keyword of the detector appears as a whole
+// word in the window before s[start].
 func (sc *Scanner) hasContext(d Detector, s string, start int) bool {
 	c := &sc.context[d]
-	from := max(0, start-c.Window)
-	for _, k := range c.Keywords {
-		if containsFold(s[from:start], k) {
-			return true
+	return containsKeyword(s[max(0, start-c.Window):start], c.Keywords)
+}
+
+// hasContextAfter reports whether a keyword of the detector appears as a
+// whole word in the label window after s[end].
+func (sc *Scanner) hasContextAfter(d Detector, s string, end int) bool {
+	return containsKeyword(s[end:min(len(s), end+labelWindow)], sc.context[d].Keywords)
+}
+
+// containsKeyword reports whether one of the keywords appears in s as whole
+// words, ignoring case; a plural 's' may follow.
+func containsKeyword(s string, keywords []string) bool {
+	for _, k := range keywords {
+		for i := 0; i+len(k) <= len(s); i++ {
+			if !hasPrefixFold(s, i, k) || i > 0 && isAlnum(s[i-1]) {
+				continue
+			}
+			j := i + len(k)
+			if j < len(s) && (s[j] == 's' || s[j] == 'S') {
+				j++
+			}
+			if j == len(s) || !isAlnum(s[j]) {
+				return true
+			}
 		}
 	}
 	return false

@@ -86,11 +86,20 @@ var charClass = func() (t [256]uint8) {
 	return t
 }()
 
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func isAlnum(c byte) bool { return charClass[c]&(classDigit|classUpper|classLower) != 0 }
-func isWord(c byte) bool  { return charClass[c] != 0 }
-func isHex(c byte) bool   { return charClass[c]&classHex != 0 }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
+func isAlnum(c byte) bool  { return charClass[c]&(classDigit|classUpper|classLower) != 0 }
+func isWord(c byte) bool   { return charClass[c] != 0 }
+func isHex(c byte) bool    { return charClass[c]&classHex != 0 }
+func isLetter(c byte) bool { return charClass[c]&(classUpper|classLower) != 0 }
+
+// upper returns the upper-case form of an ASCII letter, other bytes unchanged.
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
 
 // wordStartAt reports whether s[i] begins a word.
 func wordStartAt(s string, i int) bool { return i == 0 || !isWord(s[i-1]) }

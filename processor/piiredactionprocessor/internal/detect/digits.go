@@ -15,11 +15,12 @@ type digitRun struct {
 	counts  [maxDigitGroups]int // digits up to and including each group
 	lengths [maxDigitGroups]int // digits in each group
 	seps    int                 // separators used
+	hyphens int                 // separators that are hyphens
 }
 
 // gatherDigits reads the digit groups starting at s[i], which is a digit.
 func gatherDigits(s string, i int, r *digitRun) {
-	r.n, r.groups, r.seps = 0, 0, 0
+	r.n, r.groups, r.seps, r.hyphens = 0, 0, 0, 0
 	for r.groups < maxDigitGroups {
 		start := i
 		for i < len(s) && isDigit(s[i]) {
@@ -37,6 +38,9 @@ func gatherDigits(s string, i int, r *digitRun) {
 		r.groups++
 		if i+1 < len(s) && (s[i] == ' ' || s[i] == '-') && isDigit(s[i+1]) {
 			r.seps++
+			if s[i] == '-' {
+				r.hyphens++
+			}
 			i++
 			continue
 		}
@@ -60,13 +64,14 @@ func (sc *Scanner) scanDigits(s string, start int, r *digitRun) (int, Detector) 
 	if r.n > maxDigits {
 		return -1, 0
 	}
+	id := identifierAt(s, start) || continuesNumber(s, start)
 	for k := r.groups; k >= 1; k-- {
 		end := r.ends[k-1]
 		if !digitsEndAt(s, end) {
 			continue
 		}
 		d := r.digits[:r.counts[k-1]]
-		if det, ok := sc.classifyNumber(s, start, end, d, r, k, plus); ok {
+		if det, ok := sc.classifyNumber(s, start, end, d, r, k, plus, id); ok {
 			return end + sc.idSuffix(s, end, det), det
 		}
 	}
@@ -98,37 +103,44 @@ func (sc *Scanner) idSuffix(s string, end int, det Detector) int {
 }
 
 // classifyNumber decides which detector, if any, the first k groups match.
-func (sc *Scanner) classifyNumber(s string, start, end int, d []byte, r *digitRun, k int, plus bool) (Detector, bool) {
+// A number in identifier context or continuing a longer number (id) can
+// only be a resident ID; phone numbers other than +86 mobiles are left to
+// scanPhone.
+func (sc *Scanner) classifyNumber(s string, start, end int, d []byte, r *digitRun, k int, plus, id bool) (Detector, bool) {
 	trailingX := end < len(s) && (s[end] == 'X' || s[end] == 'x')
 	if trailingX {
 		ok := !plus && k == 1 && sc.on(CNResidentID) && validCNResidentID(d, 'X')
 		return CNResidentID, ok
 	}
-	if plus {
-		if len(d) == 13 && d[0] == '8' && d[1] == '6' && validCNMobile(d[2:]) && sc.accept(CNMobile, s, start) {
-			return CNMobile, true
-		}
-		return Phone, validE164(d) && sc.accept(Phone, s, start)
-	}
 	seps := k - 1
+	if len(d) == 18 && seps == 0 && !plus && sc.on(CNResidentID) && validCNResidentID(d[:17], d[17]) && sc.accept(CNResidentID, s, start) {
+		return CNResidentID, true
+	}
+	if id {
+		return 0, false
+	}
+	if plus {
+		ok := len(d) == 13 && d[0] == '8' && d[1] == '6' && sc.on(CNMobile) && validCNMobile(d[2:]) && sc.accept(CNMobile, s, start)
+		return CNMobile, ok
+	}
 	switch len(d) {
-	case 18:
-		if seps == 0 && sc.on(CNResidentID) && validCNResidentID(d[:17], d[17]) && sc.accept(CNResidentID, s, start) {
-			return CNResidentID, true
-		}
 	case 11:
 		if (seps == 0 || seps == 2 && r.lengths[0] == 3 && r.lengths[1] == 4) && sc.on(CNMobile) && validCNMobile(d) && sc.accept(CNMobile, s, start) {
 			return CNMobile, true
 		}
 	case 9:
 		if sc.on(USSSN) && validSSN(d) {
-			dashed := seps == 2 && r.lengths[0] == 3 && r.lengths[1] == 2
-			if dashed && sc.accept(USSSN, s, start) || seps == 0 && sc.hasContext(USSSN, s, start) {
+			grouped := seps == 2 && r.lengths[0] == 3 && r.lengths[1] == 2
+			dashed := grouped && r.hyphens >= 2
+			if dashed && sc.accept(USSSN, s, start) || (seps == 0 || grouped) && sc.hasContext(USSSN, s, start) {
 				return USSSN, true
 			}
 		}
 	}
-	if len(d) >= 13 && len(d) <= 19 && sc.on(PaymentCard) && validCard(d) && sc.accept(PaymentCard, s, start) {
+	// 17 and 18 digits are card lengths only when printed in groups: an
+	// unseparated run of them is an identifier (resident ID, SKU) far more often.
+	cardLength := len(d) >= 12 && len(d) <= 19 && (seps > 0 || len(d) != 17 && len(d) != 18)
+	if cardLength && sc.on(PaymentCard) && validCard(d) && sc.accept(PaymentCard, s, start) {
 		return PaymentCard, true
 	}
 	return 0, false

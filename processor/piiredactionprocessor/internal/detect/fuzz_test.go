@@ -92,7 +92,6 @@ func FuzzValidators(f *testing.F) {
 			validCNResidentID([]byte(s[:17]), s[len(s)-1])
 		}
 		validSSN([]byte(s))
-		validE164([]byte(s))
 		validCNMobile([]byte(s))
 	})
 }

@@ -16,16 +16,16 @@ var ibanLengths = map[[2]byte]int{
 	{'U', 'A'}: 29, {'V', 'G'}: 24, {'X', 'K'}: 20,
 }
 
-// scanIBAN matches an IBAN at s[i] (two capital letters, two check digits),
-// in electronic form or printed in groups of four separated by one space,
-// with the country's length. It returns the end of that shape, or -1, and
+// scanIBAN matches an IBAN at s[i] (two letters, two check digits), in
+// electronic form or printed in groups of four separated by one space, with
+// the country's length, in either case. It returns the end of that shape, or -1, and
 // whether the ISO 7064 mod-97 checksum is valid. The caller skips a shape
 // with a wrong checksum, so that its digit groups are not read as a card.
 func scanIBAN(s string, i int) (int, bool) {
-	if len(s)-i < 15 || !isUpper(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
+	if len(s)-i < 15 || !isLetter(s[i]) || !isLetter(s[i+1]) || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
 		return -1, false
 	}
-	want, ok := ibanLengths[[2]byte{s[i], s[i+1]}]
+	want, ok := ibanLengths[[2]byte{upper(s[i]), upper(s[i+1])}]
 	if !ok {
 		return -1, false
 	}
@@ -34,8 +34,8 @@ func scanIBAN(s string, i int) (int, bool) {
 	for j < len(s) && n < want {
 		c := s[j]
 		switch {
-		case isDigit(c) || isUpper(c):
-			buf[n] = c
+		case isAlnum(c):
+			buf[n] = upper(c)
 			n++
 			j++
 		case c == ' ' && n%4 == 0 && j+1 < len(s) && isAlnum(s[j+1]):

@@ -5,7 +5,8 @@ import "net/netip"
 func isIPChar(c byte) bool { return isHex(c) || c == ':' || c == '.' }
 
 // scanIP matches an IPv4 address (four decimal octets 0-255 without leading
-// zeros) or an IPv6 address starting at s[i]. Only IPv6-shaped candidates
+// zeros) or an IPv6 address starting at s[i], except the unspecified and
+// loopback addresses. Only IPv6-shaped candidates
 // (two or more colons) reach the standard parser, so text that is neither
 // costs no allocation.
 func scanIP(s string, i int) int {
@@ -27,15 +28,19 @@ func scanIP(s string, i int) int {
 		}
 	}
 	switch {
-	case colons == 0 && dots == 3 && validIPv4(candidate):
+	case colons == 0 && dots == 3 && validIPv4(candidate) && !localIPv4(candidate):
 		return end
 	case colons >= 2:
-		if addr, err := netip.ParseAddr(candidate); err == nil && addr.Is6() && !addr.IsUnspecified() {
+		if addr, err := netip.ParseAddr(candidate); err == nil && addr.Is6() && !addr.IsUnspecified() && !addr.IsLoopback() {
 			return end
 		}
 	}
 	return -1
 }
+
+// localIPv4 reports whether a valid IPv4 address is the unspecified address
+// or a loopback address, which identify no one.
+func localIPv4(s string) bool { return s == "0.0.0.0" || len(s) > 4 && s[:4] == "127." }
 
 // validIPv4 checks four dot-separated decimal octets, 0-255, no leading zeros.
 func validIPv4(s string) bool {

@@ -11,12 +11,17 @@ type Options struct {
 	// SecretNames are the parameter names whose values the secret_parameter
 	// detector matches (see NameMatches).
 	SecretNames []string
+	// PhoneRegions are the regions (ISO 3166 codes) whose numbering plans
+	// national phone numbers are checked against.
+	PhoneRegions []string
 	// Custom rules run after the built-in detectors.
 	Custom []CustomRule
 }
 
-// DefaultOptions enables every built-in detector except IP addresses, and
-// accepts an undashed US SSN only after an "ssn" or "social security" keyword.
+// DefaultOptions enables every built-in detector except IP addresses,
+// accepts an undashed US SSN only after an "ssn" or "social security"
+// keyword, and checks phone numbers against DefaultPhoneRegions with
+// DefaultPhoneKeywords.
 func DefaultOptions() Options {
 	var o Options
 	for d := range o.Enabled {
@@ -24,16 +29,19 @@ func DefaultOptions() Options {
 		o.Context[d].Window = DefaultContextWindow
 	}
 	o.Context[USSSN].Keywords = []string{"ssn", "social security"}
+	o.Context[Phone].Keywords = DefaultPhoneKeywords
 	o.SecretNames = DefaultSecretNames
+	o.PhoneRegions = DefaultPhoneRegions
 	return o
 }
 
 // Scanner finds matches of the enabled detectors. It is safe for concurrent use.
 type Scanner struct {
-	enabled     [NumBuiltin]bool
-	context     [NumBuiltin]Context
-	secretNames []string
-	custom      []customRule
+	enabled      [NumBuiltin]bool
+	context      [NumBuiltin]Context
+	secretNames  []string
+	phoneRegions []phoneRegion
+	custom       []customRule
 }
 
 // NewScanner builds a scanner from options.
@@ -43,6 +51,10 @@ func NewScanner(o Options) (*Scanner, error) {
 		if sc.context[d].Window <= 0 {
 			sc.context[d].Window = DefaultContextWindow
 		}
+	}
+	var err error
+	if sc.phoneRegions, err = newPhoneRegions(o.PhoneRegions); err != nil {
+		return nil, err
 	}
 	for _, r := range o.Custom {
 		cr, err := compileCustom(r)
@@ -76,6 +88,7 @@ func (sc *Scanner) on(d Detector) bool { return sc.enabled[d] }
 func (sc *Scanner) Scan(s string, out []Match) []Match {
 	out = out[:0]
 	var run digitRun
+	var phone phoneShape
 	floor := 0 // end of the last match; candidates start at or after it
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -97,9 +110,19 @@ func (sc *Scanner) Scan(s string, out []Match) []Match {
 				det = SecretParameter
 			}
 		case !wordStartAt(s, i):
+		case len(s)-i >= 36 && s[i+8] == '-' && uuidEnd(s, i) > 0:
+			i = uuidEnd(s, i) // no detector inside a UUID
+			continue
 		case isDigit(c) || c == '+' && i+1 < len(s) && isDigit(s[i+1]):
 			start = i
 			end, det = sc.scanDigits(s, i, &run)
+			if end < 0 && sc.on(Phone) {
+				end, det = sc.scanPhone(s, i, &phone), Phone
+			}
+		case c == '(' && i+1 < len(s) && isDigit(s[i+1]):
+			if sc.on(Phone) {
+				start, end, det = i, sc.scanPhone(s, i, &phone), Phone
+			}
 		default:
 			var skip int
 			if start, end, det, skip = sc.scanWord(s, i); skip > i {
@@ -150,7 +173,7 @@ func (sc *Scanner) scanWord(s string, i int) (start, end int, det Detector, skip
 			}
 		}
 	}
-	if isUpper(c) && sc.on(IBAN) {
+	if isLetter(c) && sc.on(IBAN) {
 		if end, valid := scanIBAN(s, i); valid {
 			return i, end, IBAN, 0
 		} else if end > 0 {

@@ -50,6 +50,9 @@ func runRedact(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range cfg.Warnings() {
+		_, _ = fmt.Fprintf(stderr, "tailctl redact: warning: %s\n", w)
+	}
 	r, err := redact.New(cfg)
 	if err != nil {
 		return err

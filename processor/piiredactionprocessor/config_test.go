@@ -32,7 +32,7 @@ func TestLoadConfig(t *testing.T) {
 	full.SecretKeys = []string{"password", "secret", "token", "authorization", "cookie", "api_key"}
 	full.SecretKeyAction = redact.ActionDrop
 	full.AllowedValues = []string{`.+@example\.com`}
-	full.Pseudonym = redact.PseudonymConfig{KeyEnv: "TAILWISE_PII_KEY", TenantAttribute: "tenant.id"}
+	full.Pseudonym = redact.PseudonymConfig{KeyEnv: "TAILWISE_PII_KEY"}
 	full.SpanName = redact.SpanNameConfig{Enabled: true, TemplatePaths: true}
 	full.Audit = redact.AuditConfig{SummaryAttributes: true, AttributePrefix: "pii_redaction."}
 
@@ -141,9 +141,32 @@ func TestValidate(t *testing.T) {
 			c.Tenants = map[string]redact.TenantConfig{"team-a": {Audit: redact.TenantAuditConfig{SummaryAttributes: ptr(true), AttributePrefix: ptr("")}}}
 		}, "tenants::team-a::audit::attribute_prefix: must not be empty"},
 		{"tenants without a tenant attribute", func(c *Config) {
-			c.Pseudonym.TenantAttribute = ""
+			c.TenantAttribute = ""
 			c.Tenants = map[string]redact.TenantConfig{"team-a": {}}
-		}, "pseudonym::tenant_attribute: must not be empty when tenants are configured"},
+		}, "tenant_attribute: must not be empty when tenants are configured"},
+		{"deprecated tenant attribute alias", func(c *Config) {
+			c.Pseudonym.TenantAttribute = "team"
+			c.Tenants = map[string]redact.TenantConfig{"team-a": {}}
+		}, ""},
+		{"tenant attribute and a different alias", func(c *Config) {
+			c.TenantAttribute = "org"
+			c.Pseudonym.TenantAttribute = "team"
+		}, `pseudonym::tenant_attribute: deprecated alias of tenant_attribute and set to "team", not "org"; remove it`},
+		{"phone regions", func(c *Config) {
+			c.Detectors = map[string]redact.DetectorConfig{"phone": {Regions: []string{"US", "GB"}}}
+		}, ""},
+		{"unknown phone region", func(c *Config) {
+			c.Detectors = map[string]redact.DetectorConfig{"phone": {Regions: []string{"US", "uk"}}}
+		}, `detectors::phone::regions::1: unknown region "uk"; use an upper-case ISO 3166 code`},
+		{"empty phone regions", func(c *Config) {
+			c.Detectors = map[string]redact.DetectorConfig{"phone": {Regions: []string{}}}
+		}, "detectors::phone::regions: must not be empty"},
+		{"regions on another detector", func(c *Config) {
+			c.Detectors = map[string]redact.DetectorConfig{"email": {Regions: []string{"US"}}}
+		}, "detectors::email::regions: only the phone detector has regions"},
+		{"tenant phone region", func(c *Config) {
+			c.Tenants = map[string]redact.TenantConfig{"team-a": {Detectors: map[string]redact.TenantDetectorConfig{"phone": {Regions: []string{"XX"}}}}}
+		}, `tenants::team-a::detectors::phone::regions::0: unknown region "XX"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

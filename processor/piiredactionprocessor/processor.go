@@ -25,6 +25,9 @@ func newPIIProcessor(set processor.Settings, cfg *Config) (*piiProcessor, error)
 	if err != nil {
 		return nil, fmt.Errorf("pii_redaction: %w", err)
 	}
+	for _, w := range cfg.Warnings() {
+		set.Logger.Warn("pii_redaction: " + w)
+	}
 	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
 	if err != nil {
 		return nil, err

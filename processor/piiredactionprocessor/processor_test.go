@@ -117,3 +117,18 @@ func TestProcessorAppliesTenantSettings(t *testing.T) {
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("outcome", "mask"))},
 	}, metricdatatest.IgnoreTimestamp())
 }
+
+func TestDeprecatedTenantAttributeWarns(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	core, logs := observer.New(zap.WarnLevel)
+	set := metadatatest.NewSettings(tel)
+	set.Logger = zap.New(core)
+	cfg := createDefaultConfig().(*Config)
+	cfg.Pseudonym.TenantAttribute = "team"
+	require.NoError(t, cfg.Validate())
+	_, err := NewFactory().CreateLogs(context.Background(), set, cfg, new(consumertest.LogsSink))
+	require.NoError(t, err)
+	require.Equal(t, 1, logs.Len())
+	assert.Equal(t, "pii_redaction: pseudonym.tenant_attribute is deprecated; set the top-level tenant_attribute instead", logs.All()[0].Message)
+}

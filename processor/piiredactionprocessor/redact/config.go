@@ -55,8 +55,11 @@ type Config struct {
 	SpanName SpanNameConfig `mapstructure:"span_name"`
 	// Audit configures the summary attributes added to redacted items.
 	Audit AuditConfig `mapstructure:"audit"`
+	// TenantAttribute is the resource attribute naming the tenant: it selects
+	// the tenant's settings in Tenants and derives its pseudonym key.
+	TenantAttribute string `mapstructure:"tenant_attribute"`
 	// Tenants override these settings for the resources whose
-	// pseudonym.tenant_attribute holds the key; see ForTenant.
+	// TenantAttribute holds the key; see ForTenant.
 	Tenants map[string]TenantConfig `mapstructure:"tenants"`
 }
 
@@ -74,6 +77,9 @@ type DetectorConfig struct {
 	RequireContext bool `mapstructure:"require_context"`
 	// ContextWindow is how many bytes before a candidate are searched.
 	ContextWindow int `mapstructure:"context_window"`
+	// Regions are the ISO 3166 codes of the numbering plans national phone
+	// numbers are checked against; phone only.
+	Regions []string `mapstructure:"regions"`
 }
 
 // CustomRuleConfig is a user-defined detector.
@@ -92,8 +98,8 @@ type PseudonymConfig struct {
 	KeyEnv string `mapstructure:"key_env"`
 	// KeyFile is a file holding the key.
 	KeyFile string `mapstructure:"key_file"`
-	// TenantAttribute is the resource attribute naming the tenant; each
-	// tenant's key is derived from the master key and the tenant id.
+	// TenantAttribute is the deprecated alias of the top-level
+	// tenant_attribute.
 	TenantAttribute string `mapstructure:"tenant_attribute"`
 }
 
@@ -115,6 +121,27 @@ type AuditConfig struct {
 	AttributePrefix string `mapstructure:"attribute_prefix"`
 }
 
+const defaultTenantAttribute = "tenant.id"
+
+// TenantAttributeName returns the resource attribute naming the tenant:
+// tenant_attribute, or the deprecated pseudonym.tenant_attribute when only
+// that one is set.
+func (c *Config) TenantAttributeName() string {
+	if c.Pseudonym.TenantAttribute != "" && c.TenantAttribute == defaultTenantAttribute {
+		return c.Pseudonym.TenantAttribute
+	}
+	return c.TenantAttribute
+}
+
+// Warnings returns the start-up warnings of a valid configuration: the
+// deprecated options it uses.
+func (c *Config) Warnings() []string {
+	if c.Pseudonym.TenantAttribute != "" {
+		return []string{"pseudonym.tenant_attribute is deprecated; set the top-level tenant_attribute instead"}
+	}
+	return nil
+}
+
 // DefaultSecretKeys are the default secret attribute and parameter names.
 var DefaultSecretKeys = detect.DefaultSecretNames
 
@@ -126,7 +153,7 @@ func DefaultConfig() Config {
 		SecretKeyAction: ActionMask,
 		DefaultAction:   ActionMask,
 		MaskText:        "****",
-		Pseudonym:       PseudonymConfig{TenantAttribute: "tenant.id"},
+		TenantAttribute: defaultTenantAttribute,
 		SpanName:        SpanNameConfig{TemplatePaths: true},
 		Audit:           AuditConfig{AttributePrefix: "pii_redaction."},
 	}
@@ -139,8 +166,11 @@ func (c *Config) Validate() error {
 	if c.Pseudonym.KeyEnv != "" && c.Pseudonym.KeyFile != "" {
 		errs = append(errs, errors.New("pseudonym: set key_env or key_file, not both"))
 	}
-	if len(c.Tenants) > 0 && c.Pseudonym.TenantAttribute == "" {
-		errs = append(errs, errors.New("pseudonym::tenant_attribute: must not be empty when tenants are configured; name the resource attribute holding the tenant, e.g. tenant.id"))
+	if c.Pseudonym.TenantAttribute != "" && c.TenantAttribute != defaultTenantAttribute && c.Pseudonym.TenantAttribute != c.TenantAttribute {
+		errs = append(errs, fmt.Errorf("pseudonym::tenant_attribute: deprecated alias of tenant_attribute and set to %q, not %q; remove it", c.Pseudonym.TenantAttribute, c.TenantAttribute))
+	}
+	if len(c.Tenants) > 0 && c.TenantAttributeName() == "" {
+		errs = append(errs, errors.New("tenant_attribute: must not be empty when tenants are configured; name the resource attribute holding the tenant, e.g. tenant.id"))
 	}
 	return errors.Join(append(errs, c.validateTenants(errs)...)...)
 }
@@ -190,6 +220,7 @@ func (c *Config) validatePolicy() []error {
 		if d.RequireContext && len(d.ContextKeywords) == 0 {
 			errs = append(errs, fmt.Errorf("%s::require_context: needs context_keywords; list the words that must appear before a value", field))
 		}
+		errs = append(errs, checkRegions(field, name, d.Regions)...)
 		usesPseudonym = usesPseudonym || d.Action == ActionPseudonym
 	}
 	names := map[string]bool{}
@@ -230,6 +261,26 @@ func (c *Config) validatePolicy() []error {
 	}
 	if c.Audit.SummaryAttributes && c.Audit.AttributePrefix == "" {
 		errs = append(errs, errors.New("audit::attribute_prefix: must not be empty when audit.summary_attributes is on, e.g. \"pii_redaction.\""))
+	}
+	return errs
+}
+
+// checkRegions checks the phone regions of a detector.
+func checkRegions(field, name string, regions []string) []error {
+	if regions == nil {
+		return nil
+	}
+	if name != "phone" {
+		return []error{fmt.Errorf("%s::regions: only the phone detector has regions; remove it", field)}
+	}
+	if len(regions) == 0 {
+		return []error{fmt.Errorf("%s::regions: must not be empty; list ISO 3166 region codes such as US, GB, DE, or remove it for the default regions", field)}
+	}
+	var errs []error
+	for i, r := range regions {
+		if !detect.ValidPhoneRegion(r) {
+			errs = append(errs, fmt.Errorf("%s::regions::%d: unknown region %q; use an upper-case ISO 3166 code such as US, GB, DE", field, i, r))
+		}
 	}
 	return errs
 }

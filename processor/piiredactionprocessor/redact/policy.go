@@ -57,6 +57,9 @@ func newPolicy(cfg Config) (*policy, error) {
 		if dc.KeepLast > 0 {
 			builtinRules[d].keepLast = dc.KeepLast
 		}
+		if dc.Regions != nil {
+			opts.PhoneRegions = dc.Regions
+		}
 		if len(dc.ContextKeywords) > 0 || dc.RequireContext {
 			opts.Context[d] = detect.Context{Keywords: lower(dc.ContextKeywords), Required: dc.RequireContext, Window: dc.ContextWindow}
 		}

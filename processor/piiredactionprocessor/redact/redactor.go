@@ -31,7 +31,7 @@ func New(cfg Config) (*Redactor, error) {
 	usesPseudonym := base.usesPseudonym()
 	if len(cfg.Tenants) > 0 {
 		r.tenants = make(map[string]*policy, len(cfg.Tenants))
-		r.tenantAttribute = cfg.Pseudonym.TenantAttribute
+		r.tenantAttribute = cfg.TenantAttributeName()
 	}
 	for _, id := range slices.Sorted(maps.Keys(cfg.Tenants)) {
 		pol, err := newPolicy(cfg.ForTenant(id))
@@ -46,7 +46,7 @@ func New(cfg Config) (*Redactor, error) {
 		if r.keys, err = loadKeyring(cfg.Pseudonym); err != nil {
 			return nil, err
 		}
-		r.tenantAttribute = cfg.Pseudonym.TenantAttribute
+		r.tenantAttribute = cfg.TenantAttributeName()
 	}
 	return r, nil
 }

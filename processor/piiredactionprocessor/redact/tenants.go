@@ -35,6 +35,7 @@ type TenantDetectorConfig struct {
 	ContextKeywords []string `mapstructure:"context_keywords"`
 	RequireContext  *bool    `mapstructure:"require_context"`
 	ContextWindow   *int     `mapstructure:"context_window"`
+	Regions         []string `mapstructure:"regions"`
 }
 
 // TenantSpanNameConfig overrides the fields of span_name.
@@ -101,6 +102,9 @@ func (td TenantDetectorConfig) mergeInto(d DetectorConfig) DetectorConfig {
 	}
 	if td.ContextKeywords != nil {
 		d.ContextKeywords = td.ContextKeywords
+	}
+	if td.Regions != nil {
+		d.Regions = td.Regions
 	}
 	setIfListed(&d.KeepLast, td.KeepLast)
 	setIfListed(&d.RequireContext, td.RequireContext)

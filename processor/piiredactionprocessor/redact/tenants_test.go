@@ -154,23 +154,39 @@ func TestTenantsInOneBatch(t *testing.T) {
 }
 
 func TestTenantAttributeOption(t *testing.T) {
-	r := newRedactor(t, func(c *Config) {
-		c.Pseudonym.TenantAttribute = "team"
-		c.Tenants = map[string]TenantConfig{"team-a": {MaskText: ptr("[a]")}}
-	})
-	tests := []struct {
-		name     string
-		resource map[string]any
-		want     string
+	for _, option := range []struct {
+		name string
+		set  func(c *Config)
 	}{
-		{"tenant in the configured attribute", map[string]any{"team": "team-a"}, "[a]"},
-		{"tenant only in tenant.id", map[string]any{"tenant.id": "team-a"}, "****"},
-		{"no tenant", nil, "****"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			lr, _ := redactLogBody(r, tt.resource, "bob@corp.io", nil)
-			assert.Equal(t, tt.want, lr.Body().Str())
+		{"tenant_attribute", func(c *Config) { c.TenantAttribute = "team" }},
+		{"deprecated pseudonym.tenant_attribute", func(c *Config) { c.Pseudonym.TenantAttribute = "team" }},
+	} {
+		r := newRedactor(t, func(c *Config) {
+			option.set(c)
+			c.Tenants = map[string]TenantConfig{"team-a": {MaskText: ptr("[a]")}}
 		})
+		tests := []struct {
+			name     string
+			resource map[string]any
+			want     string
+		}{
+			{"tenant in the configured attribute", map[string]any{"team": "team-a"}, "[a]"},
+			{"tenant only in tenant.id", map[string]any{"tenant.id": "team-a"}, "****"},
+			{"no tenant", nil, "****"},
+		}
+		for _, tt := range tests {
+			t.Run(option.name+"/"+tt.name, func(t *testing.T) {
+				lr, _ := redactLogBody(r, tt.resource, "bob@corp.io", nil)
+				assert.Equal(t, tt.want, lr.Body().Str())
+			})
+		}
 	}
+}
+
+func TestTenantAttributeWarnings(t *testing.T) {
+	c := DefaultConfig()
+	assert.Empty(t, c.Warnings())
+	c.Pseudonym.TenantAttribute = "team"
+	assert.Equal(t, []string{"pseudonym.tenant_attribute is deprecated; set the top-level tenant_attribute instead"}, c.Warnings())
+	assert.Equal(t, "team", c.TenantAttributeName())
 }

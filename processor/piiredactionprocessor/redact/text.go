@@ -39,6 +39,7 @@ type pass struct {
 	entryFn  func(string, pcommon.Value) bool
 	itemHit  bool
 	inSecret bool // walking a value under a secret key
+	inID     bool // walking the value of a key named like an identifier
 }
 
 func (r *Redactor) newPass() *pass {
@@ -72,7 +73,11 @@ func (p *pass) count(detector int, o Outcome) {
 // text redacts the detected values in s. With droppable, a value whose
 // detector's action is drop drops the whole value.
 func (p *pass) text(s string, droppable bool) (string, verdict) {
-	p.matches = p.pol.scanner.Scan(s, p.matches)
+	if p.inID {
+		p.matches = p.pol.scanner.ScanIdentifier(s, p.matches)
+	} else {
+		p.matches = p.pol.scanner.Scan(s, p.matches)
+	}
 	if len(p.matches) == 0 {
 		return s, unchanged
 	}

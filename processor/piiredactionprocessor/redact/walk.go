@@ -13,9 +13,14 @@ func (p *pass) attributes(m pcommon.Map) {
 	}
 }
 
-// entry redacts one map entry and reports whether to remove it.
+// entry redacts one map entry and reports whether to remove it. No numeric
+// detector matches in the value of a key named like an identifier.
 func (p *pass) entry(key string, v pcommon.Value) bool {
-	return p.value(v, p.inSecret || detect.NameMatches(key, p.pol.secretKeys), true)
+	saved := p.inID
+	p.inID = detect.IDName(key)
+	drop := p.value(v, p.inSecret || detect.NameMatches(key, p.pol.secretKeys), true)
+	p.inID = saved
+	return drop
 }
 
 // value redacts v in place, keeping its type; maps and slices are walked.

@@ -16,12 +16,7 @@ const (
 	UnionPay
 	Mir
 	RuPay
-	NumIssuers
 )
-
-var issuerNames = [NumIssuers]string{"", "visa", "mastercard", "amex", "discover", "jcb", "diners_club", "maestro", "unionpay", "mir", "rupay"}
-
-func (i Issuer) String() string { return issuerNames[i] }
 
 // issuerRange is an issuer identification number range with its card lengths.
 type issuerRange struct {

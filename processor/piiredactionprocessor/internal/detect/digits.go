@@ -49,8 +49,9 @@ func gatherDigits(s string, i int, r *digitRun) {
 }
 
 // scanDigits evaluates the number starting at s[i] (a digit at a word start,
-// or a '+' before one). It returns the match end and detector, or -1.
-func (sc *Scanner) scanDigits(s string, start int, r *digitRun) (int, Detector) {
+// or a '+' before one). It returns the match end and detector, or -1. In an
+// identifier (idValue) only a resident ID matches.
+func (sc *Scanner) scanDigits(s string, start int, r *digitRun, idValue bool) (int, Detector) {
 	i := start
 	plus := s[i] == '+'
 	if plus {
@@ -64,7 +65,7 @@ func (sc *Scanner) scanDigits(s string, start int, r *digitRun) (int, Detector) 
 	if r.n > maxDigits {
 		return -1, 0
 	}
-	id := identifierAt(s, start) || continuesNumber(s, start)
+	id := idValue || identifierAt(s, start) || continuesNumber(s, start)
 	for k := r.groups; k >= 1; k-- {
 		end := r.ends[k-1]
 		if !digitsEndAt(s, end) {

@@ -75,7 +75,7 @@ func FuzzDigits(f *testing.F) {
 		var r digitRun
 		for i := 0; i < len(s); i++ {
 			if isDigit(s[i]) || s[i] == '+' && i+1 < len(s) && isDigit(s[i+1]) {
-				end, _ := sc.scanDigits(s, i, &r)
+				end, _ := sc.scanDigits(s, i, &r, false)
 				checkSpan(t, s, i, end)
 			}
 		}

@@ -85,7 +85,13 @@ func (sc *Scanner) on(d Detector) bool { return sc.enabled[d] }
 // Scan appends to out[:0] the matches in s, sorted and non-overlapping. It
 // makes one pass over s, runs validators only at trigger bytes, and does not
 // allocate when out has room.
-func (sc *Scanner) Scan(s string, out []Match) []Match {
+func (sc *Scanner) Scan(s string, out []Match) []Match { return sc.scan(s, out, false) }
+
+// ScanIdentifier is Scan for the value of a key named like an identifier
+// (see IDName): no numeric detector but the resident ID matches in it.
+func (sc *Scanner) ScanIdentifier(s string, out []Match) []Match { return sc.scan(s, out, true) }
+
+func (sc *Scanner) scan(s string, out []Match, idValue bool) []Match {
 	out = out[:0]
 	var run digitRun
 	var phone phoneShape
@@ -115,12 +121,12 @@ func (sc *Scanner) Scan(s string, out []Match) []Match {
 			continue
 		case isDigit(c) || c == '+' && i+1 < len(s) && isDigit(s[i+1]):
 			start = i
-			end, det = sc.scanDigits(s, i, &run)
-			if end < 0 && sc.on(Phone) {
+			end, det = sc.scanDigits(s, i, &run, idValue)
+			if end < 0 && sc.on(Phone) && !idValue {
 				end, det = sc.scanPhone(s, i, &phone), Phone
 			}
 		case c == '(' && i+1 < len(s) && isDigit(s[i+1]):
-			if sc.on(Phone) {
+			if sc.on(Phone) && !idValue {
 				start, end, det = i, sc.scanPhone(s, i, &phone), Phone
 			}
 		default:

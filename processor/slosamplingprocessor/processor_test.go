@@ -163,7 +163,7 @@ func TestAdjustmentsAreReported(t *testing.T) {
 	points := m.Data.(metricdata.Gauge[float64]).DataPoints
 	require.Len(t, points, 1)
 	route, _ := points[0].Attributes.Value("route")
-	assert.Equal(t, "checkout", route.AsString())
+	assert.Equal(t, "POST /checkout", route.AsString())
 	assert.Equal(t, 1.0, points[0].Value)
 	m, err = tel.GetMetric("otelcol_processor_slo_sampling_output_rate")
 	require.NoError(t, err)

@@ -57,15 +57,35 @@ func (e *Engine) measureWireSize(td ptrace.Traces) {
 
 var wireSizer = &ptrace.ProtoMarshaler{}
 
-// liveScale corrects stratum probabilities between adjustments for the
-// output since the last one, so that a burst of decisions in one tick
-// cannot overshoot. It depends only on past decisions, which keeps the
-// Horvitz–Thompson weights unbiased.
+// liveScale corrects the probabilities between adjustments for the output
+// since the last one, as a factor of the adjustment's target: the target the
+// controller would set now over the one it set. It depends only on past
+// decisions, which keeps the Horvitz–Thompson weights unbiased.
 func (e *Engine) liveScale() float64 {
 	if !e.saturated || e.adjustTarget <= 0 {
 		return 1
 	}
+	return (e.budgetSpansPerSecond + e.correction(e.liveDeficit())) / e.adjustTarget
+}
+
+// liveDeficit is the controller's deficit (budget minus expected output)
+// as of now, between two adjustments.
+func (e *Engine) liveDeficit() float64 {
 	elapsed := float64(e.now-e.lastAdjust) / 1e9
-	deficit := e.outputDeficit + e.budgetSpansPerSecond*elapsed - e.outputSpans
-	return math.Max(0, e.budgetSpansPerSecond+deficit/controlHorizon) / e.adjustTarget
+	return e.outputDeficit + e.budgetSpansPerSecond*elapsed - e.outputSpans
+}
+
+// minViolatorScale bounds how far the controller may lower a tenant's
+// violation grant between adjustments.
+const minViolatorScale = 0.05
+
+// violatorScale corrects the violation grant of a tenant whose violating
+// traces do not all fit in it, by the controller's live target over the
+// budget: violating traces are granted against the budget itself, so they
+// pay for past over-output only once the other traffic is at its minimum.
+func (e *Engine) violatorScale(tn *tenant) float64 {
+	if !e.saturated || !tn.violatorSizes.limited() || e.budgetSpansPerSecond <= 0 {
+		return 1
+	}
+	return max(minViolatorScale, (e.budgetSpansPerSecond+e.correction(e.liveDeficit()))/e.budgetSpansPerSecond)
 }

@@ -22,12 +22,14 @@ type bufferedTrace struct {
 	tenant        uint32 // from the resource of the first span seen
 	earliestStart uint64
 	hasError      bool
+	shape         shape // the requests it serves
 
 	matched, violated uint64 // objective bitmasks
 
 	upstreamThreshold Threshold
 	randomness        Randomness
 	hasRandomness     bool
+	draw              *draw // set once due: how it is being decided
 	retained          bool
 	counted           bool // in its stratum's arrivals
 	decided           bool

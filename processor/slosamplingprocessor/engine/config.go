@@ -46,8 +46,8 @@ type Budget struct {
 	SpansPerSecond  float64 `mapstructure:"spans_per_second"`
 	TracesPerSecond float64 `mapstructure:"traces_per_second"`
 	BytesPerSecond  float64 `mapstructure:"bytes_per_second"`
-	// ViolationShare is the share of the budget reserved for SLO-violating
-	// traces, which are all kept while they fit in it.
+	// ViolationShare caps the share of the budget SLO-violating traces may
+	// take; they come first, after every stratum's minimum representation.
 	ViolationShare float64 `mapstructure:"violation_share"`
 }
 
@@ -81,7 +81,7 @@ func DefaultConfig() Config {
 		MaxBufferedBytes:             256 << 20,
 		AdjustInterval:               time.Second,
 		RateWindow:                   10 * time.Second,
-		Budget:                       Budget{SpansPerSecond: 1000, ViolationShare: 0.5},
+		Budget:                       Budget{SpansPerSecond: 1000, ViolationShare: 1},
 		MinTracesPerStratumPerMinute: 1,
 		MaxStrata:                    1000,
 		BurnRate:                     BurnRate{ShortWindow: 5 * time.Minute, LongWindow: time.Hour, Threshold: 14.4, Boost: 4},
@@ -128,7 +128,7 @@ func (c *Config) Check() error {
 		errs = append(errs, errors.New("budget.bytes_per_second must be positive, or 0 to leave bytes per second unbounded"))
 	}
 	if !(c.Budget.ViolationShare > 0 && c.Budget.ViolationShare <= 1) {
-		errs = append(errs, errors.New("budget.violation_share must be in (0, 1], e.g. 0.5 to reserve half the budget for SLO-violating traces"))
+		errs = append(errs, errors.New("budget.violation_share must be in (0, 1], e.g. 0.5 to let SLO-violating traces take at most half the budget (1, the default, lets them take all of it after every stratum's minimum representation)"))
 	}
 	if c.MinTracesPerStratumPerMinute < 0 {
 		errs = append(errs, errors.New("min_traces_per_stratum_per_minute must be >= 0, e.g. 1"))

@@ -7,45 +7,64 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-// decide removes t from the buffer and decides it: retained and violating
-// traces (within their share) are kept with probability 1, the rest with
-// their stratum's probability, consistently on the trace's randomness.
-func (e *Engine) decide(t *bufferedTrace, trigger Trigger) Decision {
+// decide decides t, appending to out the decisions it completes: retained
+// traces are kept, SLO-violating ones and the rest are kept with their
+// probability (see select.go). A trace may wait, still buffered, for the
+// next trace of its kind to draw against (select.go); final forbids that.
+func (e *Engine) decide(t *bufferedTrace, trigger Trigger, final bool, out []Decision) []Decision {
+	if t.draw != nil {
+		return e.resolve(t, out)
+	}
+	st := e.countArrival(t)
+	probability, reason := st.probability, ReasonSampled
+	switch {
+	case t.retained:
+		probability, reason = 1, ReasonRetained
+	case t.violated != 0:
+		probability, reason = st.tenant.violatorSizes.probability(t.spans, e.violatorScale(st.tenant)), ReasonViolation
+	case probability < 1:
+		probability = min(1, max(st.floorProbability, probability*e.liveScale()))
+	}
+	th := max(ThresholdFromProbability(probability), t.upstreamThreshold)
+	t.draw = &draw{stratum: st, trigger: trigger, reason: reason, threshold: th, carried: th.Probability()}
+	// The controller counts the output a decision is expected to bring, as
+	// soon as the trace is due: the selection realizes it closely, and a
+	// trace waiting for its draw does not delay the feedback.
+	expected := th.Probability() * float64(t.spans)
+	e.outputSpans += expected
+	if final {
+		return e.resolve(t, out)
+	}
+	return e.selectTrace(t, out)
+}
+
+// residenceWeight is the weight of one decision in the average time traces
+// spend in the buffer.
+const residenceWeight = 0.02
+
+// finish removes t from the buffer with its decision and reports it.
+func (e *Engine) finish(t *bufferedTrace, kept bool, m mark, out []Decision) []Decision {
 	delete(e.traces, t.id)
 	t.decided = true
 	e.bufferedBytes -= t.bytes
-
-	st := e.countArrival(t)
+	dr := t.draw
 	d := Decision{
-		TraceID:   t.id,
-		Trigger:   trigger,
-		Stratum:   st.name,
-		Spans:     t.spans,
-		Latency:   time.Duration(e.now - t.firstSeen),
-		Objective: e.objectiveName(t),
+		TraceID:     t.id,
+		Kept:        kept,
+		Reason:      dr.reason,
+		Trigger:     dr.trigger,
+		Stratum:     dr.stratum.name,
+		Threshold:   m.threshold,
+		Probability: m.threshold.Probability(),
+		Randomness:  m.randomness,
+		Spans:       t.spans,
+		Latency:     time.Duration(e.now - t.firstSeen),
+		Objective:   e.objectiveName(t),
 	}
-	probability := st.probability
-	switch {
-	case t.retained:
-		probability, d.Reason = 1, ReasonRetained
-	case t.violated != 0:
-		probability, d.Reason = st.tenant.violationProbability, ReasonViolation
-	case probability < 1:
-		probability, d.Reason = min(1, probability*e.liveScale()), ReasonSampled
-	default:
-		d.Reason = ReasonSampled
-	}
-	d.Threshold = max(ThresholdFromProbability(probability), t.upstreamThreshold)
-	d.Probability = d.Threshold.Probability()
-	randomness := RandomnessFromTraceID(t.id)
-	if t.hasRandomness {
-		randomness = t.randomness
-	}
-	d.Kept = d.Threshold.ShouldKeep(randomness)
-	if d.Kept {
-		d.Traces = e.decode(t, d.Threshold)
-		e.kept.add(t.id, d.Threshold)
-		e.outputSpans += float64(t.spans)
+	e.residence = ewma(e.residence, d.Latency.Seconds(), residenceWeight)
+	if kept {
+		d.Traces = e.decode(t, m)
+		e.kept.add(t.id, m)
 	} else {
 		if d.Reason == ReasonViolation {
 			d.Reason = ReasonViolationOverShare
@@ -57,11 +76,11 @@ func (e *Engine) decide(t *bufferedTrace, trigger Trigger) Decision {
 	for _, c := range t.chunks {
 		e.scopes.release(c.scope)
 	}
-	t.chunks = nil
+	t.chunks, t.draw = nil, nil
 	if e.observer != nil {
 		e.observer.Decided(&d)
 	}
-	return d
+	return append(out, d)
 }
 
 // countArrival adds a trace to its stratum's and objectives' arrivals,
@@ -76,6 +95,7 @@ func (e *Engine) countArrival(t *bufferedTrace) *stratum {
 	st.arrivedSpans += float64(t.spans)
 	if t.violated != 0 {
 		st.tenant.violationArrivedSpans += float64(t.spans)
+		st.tenant.violatorSizes.add(t.spans)
 	}
 	for m := t.matched; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros64(m)
@@ -98,9 +118,9 @@ func (e *Engine) objectiveName(t *bufferedTrace) string {
 	return e.cfg.Objectives[bits.TrailingZeros64(mask)].Name
 }
 
-// decode rebuilds a kept trace's spans with threshold th in their tracestate.
+// decode rebuilds a kept trace's spans with their mark in their tracestate.
 // A chunk that fails to decode is left out and counted as refused.
-func (e *Engine) decode(t *bufferedTrace, th Threshold) ptrace.Traces {
+func (e *Engine) decode(t *bufferedTrace, m mark) ptrace.Traces {
 	td := ptrace.NewTraces()
 	rss := td.ResourceSpans()
 	rss.EnsureCapacity(len(t.chunks))
@@ -108,7 +128,7 @@ func (e *Engine) decode(t *bufferedTrace, th Threshold) ptrace.Traces {
 		rs := ptrace.NewResourceSpans()
 		ss := rs.ScopeSpans().AppendEmpty()
 		if decodeResourceScope(c.scope.encoded, rs, ss) != nil ||
-			e.decoder.decodeChunk(c.spans, c.count, t.id, th, ss.Spans()) != nil {
+			e.decoder.decodeChunk(c.spans, c.count, t.id, m, ss.Spans()) != nil {
 			e.refused(c.count, RefuseCorrupt)
 			continue
 		}
@@ -117,16 +137,12 @@ func (e *Engine) decode(t *bufferedTrace, th Threshold) ptrace.Traces {
 	return td
 }
 
-// stratumOf finds or creates the stratum of a trace: its tenant, its first
-// matched objective (else its entry span's name), its entry service and
-// outcome.
+// stratumOf finds or creates the stratum of a trace: its tenant, its entry
+// service and route (the root span, else the earliest span) and its outcome.
+// The first objective the trace matches is a property of the stratum (its
+// SLI variability and burn rate), never its name.
 func (e *Engine) stratumOf(t *bufferedTrace) *stratum {
 	key := stratumKey{tenant: t.tenant, service: t.entryService, route: t.entryName, outcome: OutcomeOK}
-	objective := -1
-	if t.matched != 0 {
-		objective = bits.TrailingZeros64(t.matched)
-		key.route, key.routeIsObjective = uint32(objective), true
-	}
 	switch {
 	case t.violated != 0:
 		key.outcome = OutcomeViolation
@@ -135,6 +151,10 @@ func (e *Engine) stratumOf(t *bufferedTrace) *stratum {
 	}
 	if st, ok := e.strata[key]; ok {
 		return st
+	}
+	objective := -1
+	if t.matched != 0 {
+		objective = bits.TrailingZeros64(t.matched)
 	}
 	if len(e.strataList) >= e.cfg.MaxStrata {
 		key = stratumKey{tenant: key.tenant, service: internOverflow, route: internOverflow, outcome: key.outcome}
@@ -145,9 +165,6 @@ func (e *Engine) stratumOf(t *bufferedTrace) *stratum {
 	}
 	service, _ := e.services.str(key.service)
 	route, _ := e.names.str(key.route)
-	if key.routeIsObjective {
-		route = e.cfg.Objectives[key.route].Name
-	}
 	tn := e.tenantOf(key.tenant)
 	st := &stratum{
 		name:        Stratum{Tenant: tn.name, Service: service, Route: route, Outcome: key.outcome},

@@ -51,7 +51,10 @@ type Decision struct {
 	// tracestate; 1/Probability is each kept trace's adjusted count.
 	Threshold   Threshold
 	Probability float64
-	Spans       int
+	// Randomness is the rv the sampler wrote into a kept trace's spans
+	// (see select.go); zero when the trace keeps its own randomness.
+	Randomness Randomness
+	Spans      int
 	// Latency is the time from the trace's first span to the decision.
 	Latency time.Duration
 	// Traces holds the spans of a kept trace, with ot=th set.

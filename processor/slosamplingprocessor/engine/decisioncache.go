@@ -2,7 +2,7 @@ package engine
 
 import "go.opentelemetry.io/collector/pdata/pcommon"
 
-// keptCache remembers the thresholds of recently kept traces in a bounded
+// keptCache remembers the marks of recently kept traces in a bounded
 // LRU, so that late spans get the same decision and weight.
 type keptCache struct {
 	index   map[pcommon.TraceID]int32
@@ -14,7 +14,7 @@ type keptCache struct {
 
 type keptEntry struct {
 	id         pcommon.TraceID
-	threshold  Threshold
+	mark       mark
 	prev, next int32
 }
 
@@ -24,19 +24,19 @@ func newKeptCache(limit int) *keptCache {
 	return &keptCache{index: make(map[pcommon.TraceID]int32), head: noEntry, tail: noEntry, limit: limit}
 }
 
-func (c *keptCache) get(id pcommon.TraceID) (Threshold, bool) {
+func (c *keptCache) get(id pcommon.TraceID) (mark, bool) {
 	i, ok := c.index[id]
 	if !ok {
-		return 0, false
+		return mark{}, false
 	}
 	c.unlink(i)
 	c.pushFront(i)
-	return c.entries[i].threshold, true
+	return c.entries[i].mark, true
 }
 
-func (c *keptCache) add(id pcommon.TraceID, th Threshold) {
+func (c *keptCache) add(id pcommon.TraceID, m mark) {
 	if i, ok := c.index[id]; ok {
-		c.entries[i].threshold = th
+		c.entries[i].mark = m
 		c.unlink(i)
 		c.pushFront(i)
 		return
@@ -50,7 +50,7 @@ func (c *keptCache) add(id pcommon.TraceID, th Threshold) {
 		c.unlink(i)
 		delete(c.index, c.entries[i].id)
 	}
-	c.entries[i] = keptEntry{id: id, threshold: th, prev: noEntry, next: noEntry}
+	c.entries[i] = keptEntry{id: id, mark: m, prev: noEntry, next: noEntry}
 	c.index[id] = i
 	c.pushFront(i)
 }

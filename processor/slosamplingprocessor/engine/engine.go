@@ -55,7 +55,13 @@ type Engine struct {
 	rateWeight  float64 // EWMA bias correction during warm-up
 	budgetScale float64 // share of the configured budget this engine aims at
 
+	residence float64 // EWMA of the seconds a trace spends in the buffer
+
+	waiting []*bufferedTrace // due traces waiting for the next of their shape (select.go)
+
 	now, lastAdjust int64
+	lastArrival     int64 // when spans last arrived
+	burstStart      int64 // when spans first arrived after an idle gap
 	started         bool
 
 	saturated            bool    // arrivals exceed the budget
@@ -95,6 +101,7 @@ func New(cfg Config, observer Observer) (*Engine, error) {
 		burn:                 make([]burnRate, len(cfg.Objectives)),
 		tenantNames:          newInterner(cfg.Tenants.MaxTenants + 2), // + internEmpty and internOverflow
 		budgetScale:          1,
+		residence:            cfg.DecisionDelay.Seconds(),
 		budgetSpansPerSecond: cfg.Budget.SpansPerSecond,
 	}
 	e.encoder = spanEncoder{keys: e.keys, names: e.names}
@@ -141,7 +148,7 @@ func (e *Engine) Ingest(now time.Time, td ptrace.Traces) (Output, error) {
 		if t == nil {
 			break
 		}
-		out.Decisions = append(out.Decisions, e.decide(t, TriggerMemoryPressure))
+		out.Decisions = e.decide(t, TriggerMemoryPressure, true, out.Decisions)
 	}
 	e.commit(&out)
 	return out, nil
@@ -171,17 +178,17 @@ func (e *Engine) Advance(now time.Time) []Decision {
 	var decisions []Decision
 	for entry, ok := e.arrivals.peek(); ok && entry.deadline <= e.now; entry, ok = e.arrivals.peek() {
 		e.arrivals.pop()
-		if !entry.trace.decided {
-			decisions = append(decisions, e.decide(entry.trace, TriggerTimeout))
+		if t := entry.trace; !t.decided && t.draw == nil {
+			decisions = e.decide(t, TriggerTimeout, false, decisions)
 		}
 	}
 	for entry, ok := e.quiet.peek(); ok && entry.deadline <= e.now; entry, ok = e.quiet.peek() {
 		e.quiet.pop()
-		if t := entry.trace; !t.decided && t.quietDeadline == entry.deadline {
-			decisions = append(decisions, e.decide(t, TriggerRootQuiet))
+		if t := entry.trace; !t.decided && t.draw == nil && t.quietDeadline == entry.deadline {
+			decisions = e.decide(t, TriggerRootQuiet, false, decisions)
 		}
 	}
-	return decisions
+	return e.expireWaiting(decisions)
 }
 
 // DecideAll decides every buffered trace, oldest first (on shutdown). The
@@ -197,8 +204,14 @@ func (e *Engine) DecideAll(now time.Time) []Decision {
 	e.adjust(max(float64(e.now-e.lastAdjust)/1e9, e.cfg.AdjustInterval.Seconds()))
 	decisions := make([]Decision, 0, len(e.traces))
 	for t := e.oldest(); t != nil; t = e.oldest() {
-		decisions = append(decisions, e.decide(t, TriggerShutdown))
+		decisions = e.decide(t, TriggerShutdown, true, decisions)
 	}
+	for _, t := range e.waiting {
+		if !t.decided {
+			decisions = e.resolve(t, decisions)
+		}
+	}
+	e.waiting = nil
 	e.quiet = deadlineQueue{}
 	return decisions
 }

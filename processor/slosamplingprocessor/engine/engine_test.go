@@ -172,12 +172,15 @@ func TestLateSpansFollowTheDecision(t *testing.T) {
 	ingest(t, e, now, buildTrace(t, slow, now, checkout(time.Second)))
 	ingest(t, e, now, buildTrace(t, fast, now, checkout(time.Millisecond)))
 	decisions := e.Advance(now.Add(2 * time.Second))
+	require.Len(t, decisions, 1, "the fast trace waits for the next of its shape (select.go)")
+	// Waiting traces are drawn alone after trace_timeout.
+	decisions = append(decisions, e.Advance(now.Add(2*time.Second+cfg.TraceTimeout))...)
 	require.Len(t, decisions, 2)
 	byID := map[[16]byte]Decision{decisions[0].TraceID: decisions[0], decisions[1].TraceID: decisions[1]}
 	require.True(t, byID[slow].Kept)
 	require.False(t, byID[fast].Kept)
 
-	late := now.Add(3 * time.Second)
+	late := now.Add(3*time.Second + cfg.TraceTimeout)
 	out := ingest(t, e, late, buildTrace(t, slow, now, child("cart", "late")))
 	out2 := ingest(t, e, late, buildTrace(t, fast, now, child("cart", "late")))
 	assert.Equal(t, 1, rec.lateKept)
@@ -194,6 +197,10 @@ func TestObjectivesDecideViolations(t *testing.T) {
 		Name:   "premium-errors",
 		Match:  Match{Service: "cart", Condition: `attributes["tier"] == "premium"`},
 		Errors: &ErrorObjective{Target: 0.999, GRPCStatusCodes: []int64{13}},
+	}, Objective{
+		Name:    "slow-requests",
+		Match:   Match{Condition: "IsRootSpan()"},
+		Latency: &LatencyObjective{Threshold: 2 * time.Second, Target: 0.99},
 	})
 	tests := []struct {
 		name      string
@@ -203,12 +210,14 @@ func TestObjectivesDecideViolations(t *testing.T) {
 	}{
 		{"fast checkout", []spanSpec{checkout(100 * time.Millisecond)}, false, "checkout-latency"},
 		{"slow checkout", []spanSpec{checkout(600 * time.Millisecond)}, true, "checkout-latency"},
-		{"slow other route", []spanSpec{{service: "frontend", name: "GET /home", root: true, duration: time.Second}}, false, ""},
+		{"slow other route", []spanSpec{{service: "frontend", name: "GET /home", root: true, duration: time.Second}}, false, "slow-requests"},
 		{"http 503", []spanSpec{{service: "frontend", name: "GET /checkout", root: true, duration: time.Millisecond, attrs: map[string]any{"http.response.status_code": int64(503)}}}, true, "checkout-latency"},
 		{"http 404 is not in 5xx", []spanSpec{{service: "frontend", name: "GET /checkout", root: true, duration: time.Millisecond, attrs: map[string]any{"http.status_code": "404"}}}, false, "checkout-latency"},
 		{"status error", []spanSpec{{service: "frontend", name: "GET /checkout", root: true, duration: time.Millisecond, err: true}}, true, "checkout-latency"},
 		{"ottl match with grpc 13", []spanSpec{checkout(time.Millisecond), {service: "cart", name: "Get", duration: time.Millisecond, attrs: map[string]any{"tier": "premium", "rpc.grpc.status_code": int64(13)}}}, true, "premium-errors"},
 		{"ottl no match", []spanSpec{checkout(time.Millisecond), {service: "cart", name: "Get", duration: time.Millisecond, attrs: map[string]any{"tier": "free", "rpc.grpc.status_code": int64(13)}}}, false, "checkout-latency"},
+		{"slow root span", []spanSpec{{service: "frontend", name: "GET /search", root: true, duration: 3 * time.Second}}, true, "slow-requests"},
+		{"slow child span is no root", []spanSpec{{service: "frontend", name: "GET /search", root: true, duration: time.Millisecond}, {service: "search", name: "Query", duration: 3 * time.Second}}, false, "slow-requests"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

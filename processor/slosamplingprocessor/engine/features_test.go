@@ -63,8 +63,8 @@ func TestFastBurnGivesTheRouteMoreNormalTraces(t *testing.T) {
 	assert.Greater(t, burningState.Objectives[0].ShortBurnRate, cfg.BurnRate.Threshold)
 	assert.False(t, calmState.Objectives[0].BurningFast)
 
-	calmRatio := probabilityOf(calmState, "checkout-latency", OutcomeOK) / probabilityOf(calmState, "GET /home", OutcomeOK)
-	burningRatio := probabilityOf(burningState, "checkout-latency", OutcomeOK) / probabilityOf(burningState, "GET /home", OutcomeOK)
+	calmRatio := probabilityOf(calmState, "GET /checkout", OutcomeOK) / probabilityOf(calmState, "GET /home", OutcomeOK)
+	burningRatio := probabilityOf(burningState, "GET /checkout", OutcomeOK) / probabilityOf(burningState, "GET /home", OutcomeOK)
 	assert.Greater(t, burningRatio, 2*calmRatio, "normal checkout traces are boosted while checkout burns fast")
 }
 
@@ -102,6 +102,7 @@ func TestRetain(t *testing.T) {
 	assert.False(t, e.Retain(traceID(3)), "an unknown trace cannot be retained")
 
 	decisions := e.Advance(now.Add(2 * time.Second))
+	decisions = append(decisions, e.Advance(now.Add(2*time.Second+cfg.TraceTimeout))...)
 	require.Len(t, decisions, 2)
 	for _, d := range decisions {
 		if d.TraceID == retained {
@@ -133,16 +134,16 @@ func TestUpstreamThresholdIsOnlyRaised(t *testing.T) {
 
 func TestDecisionCaches(t *testing.T) {
 	kept := newKeptCache(2)
-	kept.add(traceID(1), 1)
-	kept.add(traceID(2), 2)
+	kept.add(traceID(1), mark{threshold: 1})
+	kept.add(traceID(2), mark{threshold: 2})
 	_, ok := kept.get(traceID(1)) // 1 becomes the most recent
 	require.True(t, ok)
-	kept.add(traceID(3), 3) // evicts 2, the least recent
+	kept.add(traceID(3), mark{threshold: 3}) // evicts 2, the least recent
 	_, ok = kept.get(traceID(2))
 	assert.False(t, ok)
-	th, ok := kept.get(traceID(1))
+	m, ok := kept.get(traceID(1))
 	assert.True(t, ok)
-	assert.Equal(t, Threshold(1), th)
+	assert.Equal(t, Threshold(1), m.threshold)
 
 	dropped := newDroppedFilter(1000)
 	for i := range 1000 {

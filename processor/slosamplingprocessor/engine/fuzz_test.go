@@ -134,7 +134,7 @@ func FuzzDecodeChunk(f *testing.F) {
 			return
 		}
 		dst := ptrace.NewSpanSlice()
-		_ = e.decoder.decodeChunk(data, count, traceID(1), AlwaysKeep, dst)
+		_ = e.decoder.decodeChunk(data, count, traceID(1), mark{}, dst)
 		_ = decodeResourceScope(data, ptrace.NewResourceSpans(), ptrace.NewScopeSpans())
 	})
 }

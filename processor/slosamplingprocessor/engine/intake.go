@@ -26,6 +26,7 @@ type stagedChunk struct {
 	earliestStart uint64
 	earliestName  uint32
 	hasError      bool
+	shape         shape
 	matched       uint64
 	violated      uint64
 
@@ -103,9 +104,14 @@ func (e *Engine) stage(td ptrace.Traces) int64 {
 
 // observeSpan records what the decision needs to know about span.
 func (e *Engine) observeSpan(c *stagedChunk, objectives uint64, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span) {
-	if span.ParentSpanID().IsEmpty() {
+	root := span.ParentSpanID().IsEmpty()
+	if root {
 		c.rootSeen = true
 		c.rootName, _ = e.names.id(span.Name())
+	}
+	if root || span.Kind() == ptrace.SpanKindServer {
+		name, _ := e.names.id(span.Name())
+		c.shape = c.shape.with(c.service, name)
 	}
 	if start := uint64(span.StartTimestamp()); start < c.earliestStart {
 		c.earliestStart = start
@@ -132,13 +138,19 @@ func (e *Engine) observeSpan(c *stagedChunk, objectives uint64, rs ptrace.Resour
 
 // commit moves staged chunks into the buffer, or routes them as late spans.
 func (e *Engine) commit(out *Output) {
+	if len(e.staged) > 0 {
+		if e.now-e.lastArrival > e.cfg.RateWindow.Nanoseconds() {
+			e.burstStart = e.now
+		}
+		e.lastArrival = e.now
+	}
 	started := 0
 	for i := range e.staged {
 		c := &e.staged[i]
 		t, buffered := e.traces[c.id]
 		if !buffered {
-			if th, kept := e.kept.get(c.id); kept {
-				e.appendLate(out.Late, c, th)
+			if m, kept := e.kept.get(c.id); kept {
+				e.appendLate(out.Late, c, m)
 				e.outputSpans += float64(c.count)
 				e.lateSpans(c.count, true)
 				continue
@@ -156,7 +168,7 @@ func (e *Engine) commit(out *Output) {
 		}
 		e.addChunk(t, c)
 		if t.spans >= e.cfg.MaxSpansPerTrace {
-			out.Decisions = append(out.Decisions, e.decide(t, TriggerMaxSpans))
+			out.Decisions = e.decide(t, TriggerMaxSpans, false, out.Decisions)
 		}
 	}
 	if e.observer != nil && started > 0 {
@@ -182,6 +194,7 @@ func (e *Engine) addChunk(t *bufferedTrace, c *stagedChunk) {
 		t.entryService, t.entryName = c.service, c.earliestName
 	}
 	t.hasError = t.hasError || c.hasError
+	t.shape |= c.shape
 	t.matched |= c.matched
 	t.violated |= c.violated
 	if c.upstreamThreshold > t.upstreamThreshold {
@@ -195,8 +208,8 @@ func (e *Engine) addChunk(t *bufferedTrace, c *stagedChunk) {
 	}
 }
 
-// appendLate copies a chunk's spans to the late output with threshold th.
-func (e *Engine) appendLate(late ptrace.Traces, c *stagedChunk, th Threshold) {
+// appendLate copies a chunk's spans to the late output with their trace's mark.
+func (e *Engine) appendLate(late ptrace.Traces, c *stagedChunk, m mark) {
 	rs := late.ResourceSpans().AppendEmpty()
 	c.rs.Resource().CopyTo(rs.Resource())
 	rs.SetSchemaUrl(c.rs.SchemaUrl())
@@ -208,7 +221,7 @@ func (e *Engine) appendLate(late ptrace.Traces, c *stagedChunk, th Threshold) {
 		if span := src.At(k); span.TraceID() == c.id {
 			dst := ss.Spans().AppendEmpty()
 			span.CopyTo(dst)
-			dst.TraceState().FromRaw(withThreshold(dst.TraceState().AsRaw(), th))
+			dst.TraceState().FromRaw(withMark(dst.TraceState().AsRaw(), m))
 		}
 	}
 }

@@ -24,7 +24,10 @@ func newConditionParser() (ottl.Parser[*ottlspan.TransformContext], error) {
 		MeterProvider:  metricnoop.NewMeterProvider(),
 		TracerProvider: tracenoop.NewTracerProvider(),
 	}
-	return ottlspan.NewParser(ottlfuncs.StandardConverters[*ottlspan.TransformContext](), settings)
+	functions := ottlfuncs.StandardConverters[*ottlspan.TransformContext]()
+	isRoot := ottlfuncs.NewIsRootSpanFactoryNew()
+	functions[isRoot.Name()] = isRoot
+	return ottlspan.NewParser(functions, settings)
 }
 
 func parseCondition(expr string) (*spanCondition, error) {

@@ -3,44 +3,42 @@ package engine
 import "math"
 
 // share sets every stratum's probability for an output target (spans per
-// second) of which up to reserve goes to SLO-violating traces, and returns
-// the output the probabilities predict.
+// second) and returns the output the probabilities predict.
 //
-//  1. The reserve is shared over tenants by weighted max-min fairness of
-//     their violating span rates: a tenant within its fair share keeps all
-//     its violating traces whatever the others send.
-//  2. The rest of the target is shared the same way over their other
-//     traffic; a tenant's floor is the cost of its strata's minimum
+//  1. Every stratum of non-violating traces is set aside its minimum
 //     representation.
-//  3. Each tenant's strata share its grant by allocate.
-func (e *Engine) share(target, reserve float64) float64 {
+//  2. SLO-violating traces get what is left, up to violationCap, shared over
+//     tenants by weighted max-min fairness of their violating span rates: a
+//     tenant within its fair share keeps all its violating traces whatever
+//     the others send; one above it keeps its smallest first.
+//  3. The rest of the target is shared the same way over the tenants' other
+//     traffic; a tenant's floor is the cost of its strata's minimum
+//     representation. Each tenant's strata share its grant by allocate.
+func (e *Engine) share(target, violationCap float64) float64 {
 	w := e.rateWeight
-	claims := make([]claim, len(e.tenantList))
-	for i, tn := range e.tenantList {
-		claims[i] = claim{demand: tn.violationSpanRate / w, weight: tn.weight}
-	}
-	violating := 0.0
-	for i, grant := range waterFill(claims, reserve) {
-		tn, rate := e.tenantList[i], claims[i].demand
-		tn.violationProbability = 1
-		if rate > grant {
-			tn.violationProbability = grant / rate
-		}
-		tn.violationGrant = math.Min(rate, grant)
-		violating += tn.violationGrant
-	}
-
 	minRate := e.cfg.MinTracesPerStratumPerMinute / 60
+	claims := make([]claim, len(e.tenantList))
 	demands := make([][]demand, len(e.tenantList))
 	sampled := make([][]*stratum, len(e.tenantList))
+	floors := 0.0
 	for i, tn := range e.tenantList {
 		claims[i] = claim{weight: tn.weight}
+		// The buffer holds the demand of the next seconds: when it holds
+		// more than the rates predict, the rates are scaled up to it.
+		scale, offered := 1.0, 0.0
+		for _, st := range tn.strata {
+			if st.name.Outcome != OutcomeViolation {
+				offered += st.spanRate / w
+			}
+		}
+		if buffered := tn.bufferedSpans / e.residence; offered > 0 && buffered > offered {
+			scale = buffered / offered
+		}
 		for _, st := range tn.strata {
 			if st.name.Outcome == OutcomeViolation {
-				st.probability = tn.violationProbability
 				continue
 			}
-			d := demand{traceRate: st.traceRate / w, spanRate: st.spanRate / w, sigma: e.sigma(st), minRate: minRate}
+			d := demand{traceRate: scale * st.traceRate / w, spanRate: scale * st.spanRate / w, sigma: e.sigma(st), minRate: minRate}
 			demands[i] = append(demands[i], d)
 			sampled[i] = append(sampled[i], st)
 			claims[i].demand += d.spanRate
@@ -48,14 +46,59 @@ func (e *Engine) share(target, reserve float64) float64 {
 				claims[i].floor += math.Min(d.minRate, d.traceRate) * d.spanRate / d.traceRate
 			}
 		}
+		floors += math.Min(claims[i].floor, claims[i].demand)
 	}
+
+	violationClaims := make([]claim, len(e.tenantList))
+	violatorDemand := make([][sizeBins]float64, len(e.tenantList))
+	for i, tn := range e.tenantList {
+		var total float64
+		violatorDemand[i], total = tn.violatorSizes.demand(w)
+		violationClaims[i] = claim{demand: total, weight: tn.weight}
+	}
+	violating := 0.0
+	for i, grant := range waterFill(violationClaims, math.Min(violationCap, math.Max(0, e.budgetSpansPerSecond-floors))) {
+		tn, rate := e.tenantList[i], violationClaims[i].demand
+		tn.violationProbability = 1
+		if rate > grant {
+			tn.violationProbability = grant / rate
+		}
+		tn.violationGrant = math.Min(rate, grant)
+		tn.violatorSizes.fit(grant, e.violationFloor(tn, minRate), violatorDemand[i], rate)
+		violating += tn.violatorSizes.expected(w, e.residence)
+		for _, st := range tn.strata {
+			if st.name.Outcome == OutcomeViolation {
+				st.probability = tn.violationProbability
+			}
+		}
+	}
+
 	estimated := violating
-	for i, grant := range waterFill(claims, target-violating) {
+	for i, grant := range waterFill(claims, math.Max(floors, target-violating)) {
 		e.tenantList[i].sampledGrant = grant
 		for j, p := range allocate(demands[i], grant) {
-			sampled[i][j].probability = p
+			st, d := sampled[i][j], demands[i][j]
+			st.probability, st.floorProbability = p, 1
+			if d.traceRate > 0 {
+				st.floorProbability = min(1, d.minRate/d.traceRate)
+			}
 			estimated += p * demands[i][j].spanRate
 		}
 	}
 	return estimated
+}
+
+// violationFloor is the probability that the minimum representation of a
+// tenant's violating traces needs.
+func (e *Engine) violationFloor(tn *tenant, minRate float64) float64 {
+	rate := 0.0
+	for _, st := range tn.strata {
+		if st.name.Outcome == OutcomeViolation {
+			rate += st.traceRate / e.rateWeight
+		}
+	}
+	if rate <= 0 {
+		return 1
+	}
+	return min(1, minRate/rate)
 }

@@ -186,9 +186,9 @@ type spanDecoder struct {
 	prev, cur   []attrRef
 }
 
-// decodeChunk appends count spans of trace id to dst, with threshold th
+// decodeChunk appends count spans of trace id to dst, with the trace's mark
 // written into each span's tracestate.
-func (d *spanDecoder) decodeChunk(data []byte, count int, id pcommon.TraceID, th Threshold, dst ptrace.SpanSlice) error {
+func (d *spanDecoder) decodeChunk(data []byte, count int, id pcommon.TraceID, m mark, dst ptrace.SpanSlice) error {
 	r := reader{b: data}
 	d.prev = d.prev[:0]
 	var prevStart uint64
@@ -197,7 +197,7 @@ func (d *spanDecoder) decodeChunk(data []byte, count int, id pcommon.TraceID, th
 		span := dst.AppendEmpty()
 		span.SetTraceID(id)
 		prevStart = d.decodeSpan(&r, span, prevStart)
-		span.TraceState().FromRaw(withThreshold(span.TraceState().AsRaw(), th))
+		span.TraceState().FromRaw(withMark(span.TraceState().AsRaw(), m))
 	}
 	if r.failed || len(r.b) != 0 {
 		return errCorrupt

@@ -23,8 +23,9 @@ func (o Outcome) String() string {
 }
 
 // Stratum names a (tenant, service, route, outcome) group of traces.
-// Tenant is "" for traces without tenant (reported as TenantNone). Route is the name of the first objective the trace matches,
-// else its root span name.
+// Tenant is "" for traces without tenant (reported as TenantNone). Service
+// and Route are the service and name of the trace's root span (of its
+// earliest span while the root is missing).
 type Stratum struct {
 	Tenant  string
 	Service string
@@ -33,21 +34,22 @@ type Stratum struct {
 }
 
 type stratumKey struct {
-	tenant           uint32
-	service, route   uint32
-	routeIsObjective bool
-	outcome          Outcome
+	tenant         uint32
+	service, route uint32
+	outcome        Outcome
 }
 
 // stratum holds the arrival statistics and sampling probability of a group.
 type stratum struct {
 	name      Stratum
 	tenant    *tenant
-	objective int // index of the route's objective, or -1
+	objective int // index of the first objective its first trace matched, or -1
 
 	arrivedTraces, arrivedSpans float64 // since the last adjustment
 	traceRate, spanRate         float64 // EWMA per second
 	probability                 float64
+	floorProbability            float64 // what its minimum representation needs
+	selectors                   map[selectorKey]*selector
 }
 
 // ewma blends an observed rate into the average with weight alpha.

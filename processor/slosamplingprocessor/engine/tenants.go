@@ -10,7 +10,9 @@ type tenant struct {
 
 	violationArrivedSpans float64 // since the last adjustment
 	violationSpanRate     float64 // EWMA per second
-	violationProbability  float64
+	violationProbability  float64 // grant over rate, for reports
+	violatorSizes         violatorSizes
+	bufferedSpans         float64 // of its undecided traces that violate no objective
 	// Grants of the last adjustment, in spans per second.
 	violationGrant, sampledGrant float64
 }

@@ -33,6 +33,41 @@ func parseSamplingState(traceState string) samplingState {
 	return st
 }
 
+// mark is what the spans of a kept trace carry: the threshold it was kept
+// at and, when the sampler chose the trace's randomness, that randomness
+// (zero otherwise: only a threshold above zero needs it).
+type mark struct {
+	threshold  Threshold
+	randomness Randomness
+}
+
+// withMark returns traceState with the mark's th and, if set, rv.
+func withMark(traceState string, m mark) string {
+	if m.randomness == 0 {
+		return withThreshold(traceState, m.threshold)
+	}
+	return withThreshold(withRandomness(traceState, m.randomness), m.threshold)
+}
+
+// withRandomness returns traceState with the ot member's rv set to r; a
+// malformed tracestate is replaced by the ot member alone.
+func withRandomness(traceState string, r Randomness) string {
+	w3c, err := sampling.NewW3CTraceState(traceState)
+	if err != nil {
+		w3c, _ = sampling.NewW3CTraceState("")
+	}
+	rnd, err := sampling.UnsignedToRandomness(uint64(r))
+	if err != nil {
+		return traceState
+	}
+	w3c.OTelValue().SetRValue(rnd)
+	var b strings.Builder
+	if err := w3c.Serialize(&b); err != nil {
+		return traceState
+	}
+	return b.String()
+}
+
 // withThreshold returns traceState with the ot member's th set to th, unless an upstream th is
 // already higher (thresholds only ever rise). Other members and ot fields are kept; a malformed
 // tracestate is replaced by the ot member alone.

@@ -5,22 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
-
-// samplerFile is the slo_sampling processor's YAML block. The processor's
-// own options are accepted, so that the same file works in a collector
-// configuration, and ignored: they do not change decisions.
-type samplerFile struct {
-	engine.Config   `mapstructure:",squash"`
-	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
-	Decisions       *component.ID `mapstructure:"decisions"`
-}
 
 // samplerConfig is one config under test and the name it is reported by.
 type samplerConfig struct {
@@ -28,8 +18,8 @@ type samplerConfig struct {
 	cfg  engine.Config
 }
 
-// loadSamplerConfig reads a sampler YAML file over the engine's defaults and
-// checks it; errors name the file and the field.
+// loadSamplerConfig reads a sampler YAML file over the processor's defaults
+// and validates it; errors name the file and the field.
 func loadSamplerConfig(path string) (engine.Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -38,7 +28,10 @@ func loadSamplerConfig(path string) (engine.Config, error) {
 	return parseSamplerConfig(path, b)
 }
 
-// parseSamplerConfig decodes the YAML of the file named path.
+// parseSamplerConfig decodes the YAML of the file named path into the
+// processor's own Config, so that every key of a collector's slo_sampling
+// block is accepted; the processor's options that do not change decisions
+// (shutdown_timeout, decisions, fleet) are ignored.
 func parseSamplerConfig(path string, b []byte) (engine.Config, error) {
 	retrieved, err := confmap.NewRetrievedFromYAML(b)
 	if err != nil {
@@ -52,14 +45,17 @@ func parseSamplerConfig(path string, b []byte) (engine.Config, error) {
 	if !ok && raw != nil {
 		return engine.Config{}, fmt.Errorf("%s: want the slo_sampling options as a YAML mapping, e.g. \"budget: {spans_per_second: 100}\"", path)
 	}
-	file := samplerFile{Config: engine.DefaultConfig()}
-	if err := confmap.NewFromStringMap(stringMap).Unmarshal(&file); err != nil {
+	cfg, ok := slosamplingprocessor.NewFactory().CreateDefaultConfig().(*slosamplingprocessor.Config)
+	if !ok {
+		return engine.Config{}, fmt.Errorf("%s: the slo_sampling factory returned an unexpected config type", path)
+	}
+	if err := confmap.NewFromStringMap(stringMap).Unmarshal(cfg); err != nil {
 		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
-	if err := file.Check(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return file.Config, nil
+	return cfg.Config, nil
 }
 
 // loadSamplerConfigs loads every --config file. A config is named by its file

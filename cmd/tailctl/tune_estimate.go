@@ -1,9 +1,5 @@
 package main
 
-import (
-	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
-)
-
 // estimate is a true value beside its estimate and 95% interval.
 type estimate struct {
 	Truth    float64 `json:"truth"`
@@ -13,13 +9,13 @@ type estimate struct {
 }
 
 // totalEstimate reports a total with its 95% interval.
-func totalEstimate(truth float64, h engine.TotalEstimate) estimate {
+func totalEstimate(truth float64, h TotalEstimate) estimate {
 	low, high := h.Interval95()
 	return estimate{Truth: truth, Estimate: h.Estimate, Low: low, High: high}
 }
 
 // ratioEstimate reports a ratio with its 95% interval.
-func ratioEstimate(truth float64, r engine.RatioEstimate) estimate {
+func ratioEstimate(truth float64, r RatioEstimate) estimate {
 	ratio, low, high := r.Estimate95()
 	return estimate{Truth: truth, Estimate: ratio, Low: low, High: high}
 }

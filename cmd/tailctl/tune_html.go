@@ -91,11 +91,18 @@ th:first-child,td:first-child{text-align:left}
 <tr><td>spans in</td>{{range .Report.Configs}}<td>{{.SpansIn}}</td>{{end}}</tr>
 <tr><td>spans kept</td>{{range .Report.Configs}}<td>{{.SpansKept}} ({{pct .SpansKept .SpansIn}})</td>{{end}}</tr>
 <tr><td>SLO-violating traces kept</td>{{range .Report.Configs}}<td>{{.SLOViolatingKept}} of {{.SLOViolatingIn}}</td>{{end}}</tr>
+<tr><td>the most any sampler keeps at the budget</td>{{range .Report.Configs}}<td>{{.SLOViolatingBound}}</td>{{end}}</tr>
 <tr><td>kept traces incomplete</td>{{range .Report.Configs}}<td>{{.IncompleteKeptTraces}}</td>{{end}}</tr>
 <tr><td>strata represented</td>{{range .Report.Configs}}<td>{{.Strata.Represented}} of {{.Strata.Seen}}</td>{{end}}</tr>
 <tr><td>full minutes over budget (+5%)</td>{{range .Report.Configs}}<td>{{over .Windows}}</td>{{end}}</tr>
 <tr><td>95% intervals covering the truth</td>{{range .Report.Configs}}<td>{{coverage .}}</td>{{end}}</tr>
 </table>
+{{range .Report.Configs}}<h2>{{.Name}}: SLO-violating spans per minute</h2>
+<table>
+<tr><th>minute from</th><th>spans in</th><th>spans kept</th><th>budget</th><th>violating spans in</th><th>violating traces that fit</th></tr>
+{{range .Windows}}{{if .SpansIn}}<tr><td>{{printf "%.0f s" .StartSeconds}}</td><td>{{printf "%.0f" .SpansIn}}</td><td>{{printf "%.0f" .SpansKept}}</td><td>{{printf "%.0f" .Budget}}</td><td>{{printf "%.0f" .ViolatingSpansIn}}</td><td>{{.ViolatingBound}}</td></tr>{{end}}
+{{end}}</table>
+{{end}}
 {{range .Rows}}<h2>{{.Title}}</h2>
 <div class="plots">{{range .Images}}<img src="{{.}}" alt="{{.}}">{{end}}</div>
 {{end}}

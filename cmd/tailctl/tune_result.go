@@ -27,6 +27,7 @@ type configResult struct {
 	SpansKept            int               `json:"spans_kept"`
 	SLOViolatingIn       int               `json:"slo_violating_in"`
 	SLOViolatingKept     int               `json:"slo_violating_kept"`
+	SLOViolatingBound    int               `json:"slo_violating_bound"`
 	LateSpansKept        int               `json:"late_spans_kept"`
 	LateSpansDropped     int               `json:"late_spans_dropped"`
 	SpansRefused         map[string]int    `json:"spans_refused"`
@@ -46,6 +47,12 @@ type window struct {
 	SpansIn      float64 `json:"spans_in"`
 	SpansKept    float64 `json:"spans_kept"`
 	Budget       float64 `json:"budget"`
+	// ViolatingSpansIn is the spans of the SLO-violating traces that started
+	// in the window.
+	ViolatingSpansIn float64 `json:"violating_spans_in"`
+	// ViolatingBound is the most SLO-violating traces started in the window
+	// whose spans fit in its budget, smallest first.
+	ViolatingBound int `json:"violating_bound"`
 }
 
 type objectiveResult struct {
@@ -59,7 +66,15 @@ type routeResult struct {
 	Route      string   `json:"route"`
 	Requests   estimate `json:"requests"`
 	ErrorRatio estimate `json:"error_ratio"`
+	// KeptTraces is the kept traces the route's estimates rest on; FewKept
+	// flags fewer than minKeptForEstimate of them.
+	KeptTraces int  `json:"kept_traces"`
+	FewKept    bool `json:"few_kept"`
 }
+
+// minKeptForEstimate is the kept traces below which an estimate is flagged:
+// its interval rests on too few values to mean what it says.
+const minKeptForEstimate = 10
 
 type strataResult struct {
 	Seen          int           `json:"seen"`
@@ -115,6 +130,7 @@ func (s *simulation) result(r *tuneRun) configResult {
 		Objectives:          []objectiveResult{},
 		Routes:              []routeResult{},
 	}
+	res.SLOViolatingBound = s.violatingBound(t, res.Windows)
 	for reason, n := range t.refused {
 		res.SpansRefused[string(reason)] = n
 	}
@@ -132,8 +148,8 @@ func (s *simulation) result(r *tuneRun) configResult {
 		})
 	}
 	for k, truth := range s.truth.routes {
-		var requests engine.TotalEstimate
-		var ratio engine.RatioEstimate
+		var requests TotalEstimate
+		var ratio RatioEstimate
 		if t.requests[k] != nil {
 			requests, ratio = *t.requests[k], *t.routes[k]
 		}
@@ -142,6 +158,8 @@ func (s *simulation) result(r *tuneRun) configResult {
 			Route:      k.route,
 			Requests:   totalEstimate(truth.requests, requests),
 			ErrorRatio: ratioEstimate(truth.errors/truth.requests, ratio),
+			KeptTraces: t.keptTraces[k],
+			FewKept:    t.keptTraces[k] < minKeptForEstimate,
 		})
 	}
 	slices.SortFunc(res.Routes, func(a, b routeResult) int {
@@ -178,6 +196,35 @@ func (s *simulation) windows(t *tally) []window {
 		out = append(out, w)
 	}
 	return out
+}
+
+// violatingBound fills in each window's violating spans and bound, and
+// returns the bound of the run: per window of trace start, the most
+// SLO-violating traces whose spans fit in the window's budget, smallest
+// first, summed over the windows. No sampler keeps more at that budget.
+func (s *simulation) violatingBound(t *tally, windows []window) int {
+	sizes := make([][]int32, len(windows))
+	for _, id := range t.violating {
+		w, ok := s.truth.traceStart[id]
+		if !ok || int(w) >= len(windows) {
+			continue
+		}
+		sizes[w] = append(sizes[w], s.truth.traceSpans[id])
+	}
+	total := 0
+	for i := range windows {
+		slices.Sort(sizes[i])
+		spent := 0.0
+		for _, n := range sizes[i] {
+			windows[i].ViolatingSpansIn += float64(n)
+			if spent+float64(n) <= windows[i].Budget {
+				spent += float64(n)
+				windows[i].ViolatingBound++
+			}
+		}
+		total += windows[i].ViolatingBound
+	}
+	return total
 }
 
 func strataOf(strata map[engine.Stratum]*stratumTally) strataResult {

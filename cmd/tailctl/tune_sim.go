@@ -112,7 +112,7 @@ func (s *simulation) feed(e recording.Entry) error {
 			r.engine.Advance(s.clock.now)
 		}
 	}
-	s.truth.observe(e.Traces)
+	s.truth.observe(s.clock.elapsed(), e.Traces)
 	s.truth.arrived(s.clock.elapsed(), e.Traces.SpanCount())
 	for _, r := range s.runs {
 		if err := s.ingest(r, e.Traces); err != nil {

@@ -16,7 +16,6 @@ const binSeconds = 10
 type timeBin struct {
 	spansKept          float64
 	budgetSum, budgetN float64 // snapshots' budget in spans per second
-	outputSum, outputN float64 // snapshots' measured output in spans per second
 }
 
 // maxProbabilitySamples bounds the stored probability samples per config.
@@ -31,7 +30,7 @@ type probabilitySample struct {
 // objectiveTally counts one objective's traces: true and estimated.
 type objectiveTally struct {
 	total, good       float64
-	estTotal, estGood engine.TotalEstimate
+	estTotal, estGood TotalEstimate
 }
 
 // stratumTally counts a stratum's decided and kept traces.
@@ -52,11 +51,13 @@ type tally struct {
 
 	decided, tracesKept, spansKept int
 	violatingIn, violatingKept     int
+	violating                      []pcommon.TraceID // every SLO-violating trace decided
 	lateKept, lateDropped          int
 	refused                        map[engine.RefuseReason]int
 	kept                           map[pcommon.TraceID]*keptTrace
-	routes                         map[routeKey]*engine.RatioEstimate
-	requests                       map[routeKey]*engine.TotalEstimate
+	routes                         map[routeKey]*RatioEstimate
+	requests                       map[routeKey]*TotalEstimate
+	keptTraces                     map[routeKey]int // kept traces behind each route's estimates
 	objectives                     map[string]*objectiveTally
 	strata                         map[engine.Stratum]*stratumTally
 	bins                           []timeBin
@@ -69,8 +70,9 @@ func newTally(cfg engine.Config, clock *virtualClock) *tally {
 		clock:      clock,
 		refused:    map[engine.RefuseReason]int{},
 		kept:       map[pcommon.TraceID]*keptTrace{},
-		routes:     map[routeKey]*engine.RatioEstimate{},
-		requests:   map[routeKey]*engine.TotalEstimate{},
+		routes:     map[routeKey]*RatioEstimate{},
+		requests:   map[routeKey]*TotalEstimate{},
+		keptTraces: map[routeKey]int{},
 		objectives: map[string]*objectiveTally{},
 		strata:     map[engine.Stratum]*stratumTally{},
 	}
@@ -96,6 +98,7 @@ func (t *tally) Decided(d *engine.Decision) {
 	violating := d.Stratum.Outcome == engine.OutcomeViolation
 	if violating {
 		t.violatingIn++
+		t.violating = append(t.violating, d.TraceID)
 	}
 	st := t.strata[d.Stratum]
 	if st == nil {
@@ -147,12 +150,13 @@ func (t *tally) addRequests(td ptrace.Traces, w float64) {
 	})
 	for k, r := range perTrace {
 		t.addRequest(k, w, r.errors, r.requests)
+		t.keptTraces[k]++
 	}
 }
 
 func (t *tally) addRequest(k routeKey, w, errors, requests float64) {
 	if t.routes[k] == nil {
-		t.routes[k], t.requests[k] = &engine.RatioEstimate{}, &engine.TotalEstimate{}
+		t.routes[k], t.requests[k] = &RatioEstimate{}, &TotalEstimate{}
 	}
 	t.routes[k].Add(w, errors, requests)
 	t.requests[k].Add(w, requests)
@@ -203,8 +207,6 @@ func (t *tally) Adjusted(s *engine.Snapshot) {
 	b := t.bin()
 	b.budgetSum += s.BudgetSpansPerSecond
 	b.budgetN++
-	b.outputSum += s.OutputSpansPerSecond
-	b.outputN++
 	at := t.clock.elapsed()
 	if n := len(t.probabilities); n > 0 && at-t.probabilities[n-1].at < t.sampleEvery {
 		return

@@ -28,6 +28,7 @@ func writeTuneText(w io.Writer, r tuneReport) {
 	row("spans kept", func(c *configResult) string { return share(c.SpansKept, c.SpansIn) })
 	row("SLO-violating in", func(c *configResult) string { return fmt.Sprint(c.SLOViolatingIn) })
 	row("SLO-violating kept", func(c *configResult) string { return share(c.SLOViolatingKept, c.SLOViolatingIn) })
+	row("most any sampler keeps", func(c *configResult) string { return fmt.Sprint(c.SLOViolatingBound) })
 	row("kept, incomplete", func(c *configResult) string { return fmt.Sprint(c.IncompleteKeptTraces) })
 	row("strata represented", func(c *configResult) string { return fmt.Sprintf("%d/%d", c.Strata.Represented, c.Strata.Seen) })
 	row("minutes over budget", func(c *configResult) string { return overBudget(c.Windows) })
@@ -50,14 +51,14 @@ func writeTuneText(w io.Writer, r tuneReport) {
 			_, _ = fmt.Fprintln(w)
 			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		}
-		_, _ = fmt.Fprintln(tw, "  service\troute\trequests true\testimated (95%)\terror ratio true\testimated (95%)\t")
+		_, _ = fmt.Fprintln(tw, "  service\troute\trequests true\testimated (95%)\tkept traces\terror ratio true\testimated (95%)\t")
 		for i, rt := range c.Routes {
 			if i == maxTextRoutes {
 				_, _ = fmt.Fprintf(tw, "  … %d more routes (see --json)\t\t\t\t\t\t\n", len(c.Routes)-maxTextRoutes)
 				break
 			}
-			_, _ = fmt.Fprintf(tw, "  %s\t%s\t%.0f\t%s\t%.2f%%\t%.2f%% [%.2f, %.2f]\t\n", rt.Service, rt.Route, rt.Requests.Truth,
-				countInterval(rt.Requests), 100*rt.ErrorRatio.Truth, 100*rt.ErrorRatio.Estimate, 100*rt.ErrorRatio.Low, 100*rt.ErrorRatio.High)
+			_, _ = fmt.Fprintf(tw, "  %s\t%s\t%.0f\t%s\t%s\t%.2f%%\t%.2f%% [%.2f, %.2f]\t\n", rt.Service, rt.Route, rt.Requests.Truth,
+				countInterval(rt.Requests), keptTraces(rt), 100*rt.ErrorRatio.Truth, 100*rt.ErrorRatio.Estimate, 100*rt.ErrorRatio.Low, 100*rt.ErrorRatio.High)
 		}
 		_ = tw.Flush()
 	}
@@ -68,6 +69,15 @@ func share(n, of int) string {
 		return fmt.Sprint(n)
 	}
 	return fmt.Sprintf("%d (%.1f%%)", n, 100*float64(n)/float64(of))
+}
+
+// keptTraces is the kept traces behind a route's estimates, flagged when
+// they are too few for the interval to mean what it says.
+func keptTraces(r routeResult) string {
+	if r.FewKept {
+		return fmt.Sprintf("%d (few)", r.KeptTraces)
+	}
+	return fmt.Sprint(r.KeptTraces)
 }
 
 func countInterval(e estimate) string {

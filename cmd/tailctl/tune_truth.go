@@ -20,17 +20,20 @@ type requestTally struct {
 // groundTruth is what the whole recording holds, for every config alike.
 type groundTruth struct {
 	traceSpans map[pcommon.TraceID]int32
+	traceStart map[pcommon.TraceID]int32 // window of the first span's arrival
 	spans      int
 	routes     map[routeKey]*requestTally
 	binSpans   []float64 // spans in per binSeconds of virtual time
 }
 
 func newGroundTruth() *groundTruth {
-	return &groundTruth{traceSpans: map[pcommon.TraceID]int32{}, routes: map[routeKey]*requestTally{}}
+	return &groundTruth{traceSpans: map[pcommon.TraceID]int32{}, traceStart: map[pcommon.TraceID]int32{}, routes: map[routeKey]*requestTally{}}
 }
 
-// observe counts the spans and requests of a batch.
-func (g *groundTruth) observe(td ptrace.Traces) {
+// observe counts the spans and requests of a batch that arrived at elapsed
+// virtual time.
+func (g *groundTruth) observe(elapsed time.Duration, td ptrace.Traces) {
+	window := int32(elapsed / (windowSeconds * time.Second))
 	forEachRequest(td, func(k routeKey, _ pcommon.TraceID, failed bool) {
 		t := g.routes[k]
 		if t == nil {
@@ -45,7 +48,11 @@ func (g *groundTruth) observe(td ptrace.Traces) {
 	for _, rs := range td.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {
 			for _, span := range ss.Spans().All() {
-				g.traceSpans[span.TraceID()]++
+				id := span.TraceID()
+				if _, seen := g.traceSpans[id]; !seen {
+					g.traceStart[id] = window
+				}
+				g.traceSpans[id]++
 				g.spans++
 			}
 		}

@@ -231,3 +231,23 @@ func TestBytesValueKeepsType(t *testing.T) {
 	require.Equal(t, pcommon.ValueTypeBytes, lr.Body().Type())
 	assert.Equal(t, "card ****", string(lr.Body().Bytes().AsRaw()))
 }
+
+func TestIdentifierKeysKeepNumbers(t *testing.T) {
+	r := newRedactor(t, nil)
+	lr, _ := redactLogBody(r, nil, "ok", map[string]any{
+		"span_id":    "5172871048023241",
+		"request.id": "415-555-2671",
+		"order":      map[string]any{"orderId": "4111111111111111", "card": "4111111111111111"},
+		"trace_ids":  []any{"4111111111111111"},
+		"user_id":    "bob@corp.io",
+		"note":       "4111111111111111",
+	})
+	assert.Equal(t, map[string]any{
+		"span_id":    "5172871048023241",
+		"request.id": "415-555-2671",
+		"order":      map[string]any{"orderId": "4111111111111111", "card": "****"},
+		"trace_ids":  []any{"4111111111111111"},
+		"user_id":    "****",
+		"note":       "****",
+	}, lr.Attributes().AsRaw())
+}

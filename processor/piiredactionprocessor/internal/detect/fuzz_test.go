@@ -28,7 +28,9 @@ func checkSpan(t *testing.T, s string, start, end int) {
 
 func FuzzScan(f *testing.F) {
 	fuzzSeeds(f, "card 4111 1111 1111 1111 mail a@b.io", "身份证11010519491231002X", "+86 138 1234 5678",
-		"Bearer abcdefgh12345678", "https://u:p@h/x?token=1", "DE89370400440532013000", "-----BEGIN PRIVATE KEY-----\n", "2001:db8::1 10.0.0.1")
+		"Bearer abcdefgh12345678", "https://u:p@h/x?token=1", "DE89370400440532013000", "-----BEGIN PRIVATE KEY-----\n", "2001:db8::1 10.0.0.1",
+		"(978)645-9740x11144 fax", "Phone: 785 8949", "+1-743-438-6774 ext. 12", "SpanID: 5172871048023241", "gb82 west 1234 5698 7654 32",
+		"550e8400-e29b-41d4-a716-446655440000", "3530 1113 3330 0000")
 	opts := DefaultOptions()
 	opts.Enabled[IPAddress] = true
 	opts.Custom = []CustomRule{{Name: "emp", Pattern: regexp.MustCompile(`EMP-\d{4}`), Validate: Validators["luhn"]}}
@@ -49,6 +51,9 @@ func FuzzScan(f *testing.F) {
 			if m.Detector == PaymentCard && (!ok || !validCard(d)) {
 				t.Fatalf("card %q fails validation", s[m.Start:m.End])
 			}
+			if m.Detector <= USSSN && m.Detector != Email && m.Detector != IBAN && m.Detector != CNResidentID && identifierAt(s, m.Start) {
+				t.Fatalf("%s %q matched in identifier context", builtinNames[m.Detector], s[m.Start:m.End])
+			}
 		}
 	})
 }
@@ -66,24 +71,33 @@ func FuzzEmail(f *testing.F) {
 }
 
 func FuzzDigits(f *testing.F) {
-	fuzzSeeds(f, "4111111111111111", "123-45-6789", "+8613812345678", "11010519491231002X", "1 2 3 4 5 6 7 8 9 0 1 2", "0.4111111111111111")
+	fuzzSeeds(f, "4111111111111111", "123-45-6789", "+8613812345678", "11010519491231002X", "1 2 3 4 5 6 7 8 9 0 1 2", "0.4111111111111111",
+		"(85) 5986-8343", "0487 23 46 71 office", "001-748-088-2851x818", "tel 2023-01-30 12:34", "+49 (0) 30 1234567")
 	sc, err := NewScanner(DefaultOptions())
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var r digitRun
+		var p phoneShape
 		for i := 0; i < len(s); i++ {
 			if isDigit(s[i]) || s[i] == '+' && i+1 < len(s) && isDigit(s[i+1]) {
 				end, _ := sc.scanDigits(s, i, &r, false)
 				checkSpan(t, s, i, end)
+			}
+			if isDigit(s[i]) || s[i] == '+' || s[i] == '(' {
+				checkSpan(t, s, i, sc.scanPhone(s, i, &p))
 			}
 		}
 	})
 }
 
 func FuzzValidators(f *testing.F) {
-	fuzzSeeds(f, "4111111111111111", "DE89370400440532013000", "11010519491231002X", "123456789")
+	fuzzSeeds(f, "4111111111111111", "DE89370400440532013000", "11010519491231002X", "123456789", "00000000000000000000", "0487234671")
+	sc, err := NewScanner(DefaultOptions())
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, v := range Validators {
 			v(s)
@@ -93,11 +107,18 @@ func FuzzValidators(f *testing.F) {
 		}
 		validSSN([]byte(s))
 		validCNMobile([]byte(s))
+		var buf [maxDigits]byte
+		if d, ok := digitsOf(s, buf[:0]); ok && len(d) > 0 {
+			cardIssuer(d)
+			internationalPhone(d)
+			nationalPhone(sc.phoneRegions, d, true)
+			nationalPhone(sc.phoneRegions, d, false)
+		}
 	})
 }
 
 func FuzzIBAN(f *testing.F) {
-	fuzzSeeds(f, "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "DE89 3704", "ZZ00")
+	fuzzSeeds(f, "DE89370400440532013000", "GB82 WEST 1234 5698 7654 32", "DE89 3704", "ZZ00", "gb50mvfc38361978683032", "gB82 wESt 1234")
 	f.Fuzz(func(t *testing.T, s string) {
 		for i := 0; i < len(s); i++ {
 			end, _ := scanIBAN(s, i)
@@ -150,11 +171,22 @@ func FuzzIP(f *testing.F) {
 }
 
 func FuzzNameMatches(f *testing.F) {
-	fuzzSeeds(f, "db.password", "X-Api-Key", "userPassword", "tokens")
+	fuzzSeeds(f, "db.password", "X-Api-Key", "userPassword", "tokens", "TraceID", "x-request-id")
 	f.Fuzz(func(t *testing.T, s string) {
 		if NameMatches(s, nil) {
 			t.Fatal("no secret names, no match")
 		}
 		NameMatches(s, DefaultSecretNames)
+		if !IDName(s) || len(s) > maxKeyLen {
+			return
+		}
+		for i := 0; i < len(s); i++ {
+			if !isWord(s[i]) && s[i] != '-' && s[i] != '.' {
+				return
+			}
+		}
+		if !identifierAt(s+": 1", len(s)+2) {
+			t.Fatalf("value after id name %q not in identifier context", s)
+		}
 	})
 }

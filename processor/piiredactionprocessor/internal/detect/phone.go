@@ -137,6 +137,42 @@ func (p *phoneShape) dateLike() bool {
 	return false
 }
 
+// ipv4Like reports whether the groups read as an IPv4 address: four groups
+// of at most three digits.
+func (p *phoneShape) ipv4Like() bool {
+	if p.groups != 4 {
+		return false
+	}
+	for _, l := range p.lengths[:4] {
+		if l > 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// epochLike reports whether the number reads as Unix time in seconds: ten
+// unseparated digits from 1, a form national phone numbers rarely take.
+func (p *phoneShape) epochLike() bool { return p.groups == 1 && p.n == 10 && p.digits[0] == '1' }
+
+// units are the words after a number that make it a quantity.
+var units = []string{"ms", "us", "ns", "s", "sec", "secs", "seconds", "min", "mins", "minutes", "h", "hours",
+	"b", "bytes", "kb", "mb", "gb", "kib", "mib", "gib", "rows", "items", "records", "requests", "times"}
+
+// quantityAt reports whether a unit follows the number ending at s[end].
+func quantityAt(s string, end int) bool {
+	if end < len(s) && s[end] == ' ' {
+		end++
+	}
+	w := spanWhile(s, end, isLetter)
+	for _, u := range units {
+		if w-end == len(u) && hasPrefixFold(s, end, u) {
+			return true
+		}
+	}
+	return false
+}
+
 // ssnLike reports whether the number has the US SSN form 3-2-4 with
 // hyphens, which the us_ssn detector decides.
 func (p *phoneShape) ssnLike() bool {
@@ -197,7 +233,7 @@ func (sc *Scanner) scanPhone(s string, start int, p *phoneShape) int {
 		}
 		return -1
 	}
-	if p.n < 6 || p.n > 12 || p.dotted() && (p.n < 9 || p.groups < 3) {
+	if p.n < 6 || p.n > 12 || p.dotted() && (p.n < 9 || p.groups < 3 || p.ipv4Like()) || p.epochLike() || quantityAt(s, p.end) {
 		return -1
 	}
 	grouped := p.groups >= 2 && !p.thousands()

@@ -34,9 +34,12 @@ func (sc *Scanner) hasContextAfter(d Detector, s string, end int) bool {
 // containsKeyword reports whether one of the keywords appears in s as whole
 // words, ignoring case; a plural 's' may follow.
 func containsKeyword(s string, keywords []string) bool {
-	for _, k := range keywords {
-		for i := 0; i+len(k) <= len(s); i++ {
-			if !hasPrefixFold(s, i, k) || i > 0 && isAlnum(s[i-1]) {
+	for i := 0; i < len(s); i++ {
+		if i > 0 && isAlnum(s[i-1]) {
+			continue
+		}
+		for _, k := range keywords {
+			if !hasPrefixFold(s, i, k) {
 				continue
 			}
 			j := i + len(k)

@@ -8,6 +8,9 @@ var idNames = []string{"id", "ids", "uid", "uuid", "guid", "traceid", "spanid", 
 // NameMatches splits names, is one of idNames. A numeric detector never
 // matches the value of such a key.
 func IDName(name string) bool {
+	if name == "" || !idNameEnd[name[len(name)-1]] {
+		return false
+	}
 	for _, w := range idNames {
 		i := len(name) - len(w)
 		if i >= 0 && segmentStart(name, i) && equalName(name[i:], w) {
@@ -16,6 +19,15 @@ func IDName(name string) bool {
 	}
 	return false
 }
+
+// idNameEnd holds the last letters of idNames, in both cases.
+var idNameEnd = func() (t [256]bool) {
+	for _, w := range idNames {
+		c := w[len(w)-1]
+		t[c], t[upper(c)] = true, true
+	}
+	return t
+}()
 
 // maxKeyLen bounds the key read back from a value.
 const maxKeyLen = 64

@@ -220,15 +220,12 @@ func (sc *Scanner) scanPhone(s string, start int, p *phoneShape) int {
 		return -1
 	}
 	d := p.digits[:p.n]
-	context := sc.hasContext(Phone, s, start) || sc.hasContextAfter(Phone, s, p.end)
-	if sc.context[Phone].Required && !context {
-		return -1
-	}
+	required := sc.context[Phone].Required
 	if p.plus || p.n > 2 && d[0] == '0' && d[1] == '0' {
 		if !p.plus {
 			d = d[2:]
 		}
-		if len(d) >= 8 && internationalPhone(d) {
+		if len(d) >= 8 && internationalPhone(d) && (!required || sc.phoneContext(s, start, p.end)) {
 			return p.end
 		}
 		return -1
@@ -237,17 +234,23 @@ func (sc *Scanner) scanPhone(s string, start int, p *phoneShape) int {
 		return -1
 	}
 	grouped := p.groups >= 2 && !p.thousands()
-	trunk := grouped && p.n >= 9 && d[0] == '0'
-	strong := p.ext && p.n >= 10 || p.paren && p.n >= 8 || trunk || grouped && p.nanp()
-	switch {
-	case context && (strong || grouped && p.n >= 9 || p.n >= 7 || p.groups >= 3):
-		if nationalPhone(sc.phoneRegions, d, false) {
-			return p.end
-		}
-	case strong && (p.nanp() || nationalPhone(sc.phoneRegions, d, true)):
+	strong := p.ext && p.n >= 10 || p.paren && p.n >= 8 || grouped && p.n >= 9 && d[0] == '0' || grouped && p.nanp()
+	if !strong && p.n < 7 && p.groups < 3 {
+		return -1
+	}
+	if strong && !required && (p.nanp() || nationalPhone(sc.phoneRegions, d, true)) {
+		return p.end
+	}
+	if sc.phoneContext(s, start, p.end) && nationalPhone(sc.phoneRegions, d, false) {
 		return p.end
 	}
 	return -1
+}
+
+// phoneContext reports whether a phone keyword stands before start or
+// labels the number after end.
+func (sc *Scanner) phoneContext(s string, start, end int) bool {
+	return sc.hasContext(Phone, s, start) || sc.hasContextAfter(Phone, s, end)
 }
 
 // nanp reports whether the groups have the North American form

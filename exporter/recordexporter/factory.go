@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
 	"github.com/tailwise/tailwise/exporter/recordexporter/internal/metadata"
-	"github.com/tailwise/tailwise/internal/shared"
+	"github.com/tailwise/tailwise/internal/sharedcomponent"
 )
 
 // NewFactory returns the factory of the record exporter.
@@ -27,7 +27,7 @@ func NewFactory() exporter.Factory {
 // factory hands out one recorder per component ID, so that the pipelines of every signal write
 // to the same file in arrival order.
 type factory struct {
-	recorders shared.Components[*recorder]
+	recorders sharedcomponent.Components[*recorder]
 }
 
 func (f *factory) get(set exporter.Settings, cfg component.Config) *recorder {

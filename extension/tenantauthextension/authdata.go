@@ -5,7 +5,7 @@ import (
 
 	"go.opentelemetry.io/collector/client"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 // authData is the client.Info.Auth of an authenticated request.
@@ -20,17 +20,17 @@ type authData struct {
 
 var _ client.AuthData = authData{}
 
-var attributeNames = []string{tenancy.AttributeTenant, tenancy.AttributeTenants, tenancy.AttributeSubject, tenancy.AttributeRefusal}
+var attributeNames = []string{tenantid.AttributeTenant, tenantid.AttributeTenants, tenantid.AttributeSubject, tenantid.AttributeRefusal}
 
 func (a authData) GetAttribute(name string) any {
 	switch name {
-	case tenancy.AttributeTenant:
+	case tenantid.AttributeTenant:
 		return a.tenant
-	case tenancy.AttributeTenants:
+	case tenantid.AttributeTenants:
 		return slices.Clone(a.tenants)
-	case tenancy.AttributeSubject:
+	case tenantid.AttributeSubject:
 		return a.subject
-	case tenancy.AttributeRefusal:
+	case tenantid.AttributeRefusal:
 		return a.refusal
 	}
 	return nil

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 // What to do with a claim the credential may not make.
@@ -47,7 +47,7 @@ type Config struct {
 func createDefaultConfig() *Config {
 	return &Config{
 		ReloadInterval:       10 * time.Second,
-		ClaimHeader:          tenancy.DefaultHeader,
+		ClaimHeader:          tenantid.DefaultHeader,
 		OnClaimMismatch:      ActionRefuse,
 		QuarantineTenant:     "quarantine",
 		OnUnknownTenant:      ActionRefuse,
@@ -65,12 +65,12 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("reload_interval: %v is not positive; use a duration such as 10s", c.ReloadInterval))
 	}
 	if c.ClaimHeader == "" {
-		errs = append(errs, fmt.Errorf("claim_header: required; use %s unless the clients send another header", tenancy.DefaultHeader))
+		errs = append(errs, fmt.Errorf("claim_header: required; use %s unless the clients send another header", tenantid.DefaultHeader))
 	}
 	switch c.OnClaimMismatch {
 	case ActionRefuse:
 	case ActionQuarantine:
-		if err := tenancy.ValidateID(c.QuarantineTenant); err != nil {
+		if err := tenantid.ValidateID(c.QuarantineTenant); err != nil {
 			errs = append(errs, fmt.Errorf("quarantine_tenant: %w", err))
 		}
 	default:
@@ -79,7 +79,7 @@ func (c *Config) Validate() error {
 	switch c.OnUnknownTenant {
 	case ActionRefuse:
 	case ActionDefault:
-		if err := tenancy.ValidateID(c.DefaultTenant); err != nil {
+		if err := tenantid.ValidateID(c.DefaultTenant); err != nil {
 			errs = append(errs, fmt.Errorf("default_tenant: %w; on_unknown_tenant: default needs it", err))
 		}
 	default:

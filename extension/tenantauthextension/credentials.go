@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 // credentialsFile is the layout of the credentials YAML file.
@@ -110,7 +110,7 @@ func (f *credentialsFile) index() (*credentials, error) {
 	}
 	var errs []error
 	for i, tenant := range f.Tenants {
-		if err := tenancy.ValidateID(tenant); err != nil {
+		if err := tenantid.ValidateID(tenant); err != nil {
 			errs = append(errs, fmt.Errorf("tenants[%d]: %w", i, err))
 		}
 		c.known[tenant] = struct{}{}
@@ -166,12 +166,12 @@ func (f *credentialsFile) index() (*credentials, error) {
 // principal validates a grant and records its tenants as known.
 func (c *credentials) principal(field, subject string, g grant) (*principal, error) {
 	var errs []error
-	if err := tenancy.ValidateID(g.Tenant); err != nil {
+	if err := tenantid.ValidateID(g.Tenant); err != nil {
 		errs = append(errs, fmt.Errorf("%s.tenant: %w", field, err))
 	}
 	tenants := append([]string{g.Tenant}, g.MayClaim...)
 	for i, tenant := range g.MayClaim {
-		if err := tenancy.ValidateID(tenant); err != nil {
+		if err := tenantid.ValidateID(tenant); err != nil {
 			errs = append(errs, fmt.Errorf("%s.may_claim[%d]: %w", field, i, err))
 		}
 	}

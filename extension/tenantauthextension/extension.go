@@ -12,7 +12,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/filepoll"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 type tenantAuth struct {
@@ -20,7 +21,7 @@ type tenantAuth struct {
 	logger    *zap.Logger
 	telemetry *telemetry
 	current   atomic.Pointer[snapshot]
-	poller    *tenancy.FilePoller
+	poller    *filepoll.Poller
 }
 
 // snapshot is one loaded version of the credentials file, with the passwords verified
@@ -44,7 +45,7 @@ func (a *tenantAuth) Start(context.Context, component.Host) error {
 	if err := a.reload(); err != nil {
 		return fmt.Errorf("credentials_file %q: %w", a.cfg.CredentialsFile, err)
 	}
-	a.poller = tenancy.NewFilePoller(a.cfg.CredentialsFile, a.cfg.ReloadInterval, a.reload, a.reported)
+	a.poller = filepoll.New(a.cfg.CredentialsFile, a.cfg.ReloadInterval, a.reload, a.reported)
 	a.poller.Start()
 	return nil
 }
@@ -113,7 +114,7 @@ func (a *tenantAuth) resolveTenant(creds *credentials, p *principal, claims []st
 		return own, ""
 	}
 	claim := claims[0]
-	if len(claims) > 1 || tenancy.ValidateID(claim) != nil {
+	if len(claims) > 1 || tenantid.ValidateID(claim) != nil {
 		return authData{}, refusedInvalidTenant
 	}
 	if p.mayClaim(claim) {

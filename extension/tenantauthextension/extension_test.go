@@ -27,7 +27,8 @@ import (
 
 	"github.com/tailwise/tailwise/extension/tenantauthextension/internal/metadata"
 	"github.com/tailwise/tailwise/extension/tenantauthextension/internal/metadatatest"
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/cardinality"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 func bearer(token string) string { return "Bearer " + token }
@@ -124,10 +125,10 @@ func TestAuthenticate(t *testing.T) {
 			wantTenant: "shared", wantTenants: []string{"shared"}},
 		{name: "spoofed claim left to the tenant processor", modify: func(c *Config) { c.DeferClaimRefusals = true },
 			sources:     map[string][]string{"authorization": {bearer("team-a-token")}, "x-scope-orgid": {"team-b"}},
-			wantRefusal: tenancy.RefusalClaimNotAllowed},
+			wantRefusal: tenantid.RefusalClaimNotAllowed},
 		{name: "invalid claim left to the tenant processor", modify: func(c *Config) { c.DeferClaimRefusals = true },
 			sources:     map[string][]string{"authorization": {bearer("team-a-token")}, "x-scope-orgid": {"a/b"}},
-			wantRefusal: tenancy.RefusalInvalidTenant},
+			wantRefusal: tenantid.RefusalInvalidTenant},
 		{name: "unknown credential is refused even when claim refusals are deferred", modify: func(c *Config) { c.DeferClaimRefusals = true },
 			sources: map[string][]string{"authorization": {bearer("guess")}, "x-scope-orgid": {"team-b"}}, wantCode: codes.Unauthenticated},
 		{name: "custom claim header", modify: func(c *Config) { c.ClaimHeader = "x-tenant" },
@@ -151,10 +152,10 @@ func TestAuthenticate(t *testing.T) {
 			require.NoError(t, err)
 			auth := client.FromContext(got).Auth
 			require.NotNil(t, auth)
-			assert.Equal(t, tt.wantTenant, auth.GetAttribute(tenancy.AttributeTenant))
-			assert.Equal(t, tt.wantTenants, auth.GetAttribute(tenancy.AttributeTenants))
-			assert.Equal(t, tt.wantRefusal, auth.GetAttribute(tenancy.AttributeRefusal))
-			assert.NotEmpty(t, auth.GetAttribute(tenancy.AttributeSubject))
+			assert.Equal(t, tt.wantTenant, auth.GetAttribute(tenantid.AttributeTenant))
+			assert.Equal(t, tt.wantTenants, auth.GetAttribute(tenantid.AttributeTenants))
+			assert.Equal(t, tt.wantRefusal, auth.GetAttribute(tenantid.AttributeRefusal))
+			assert.NotEmpty(t, auth.GetAttribute(tenantid.AttributeSubject))
 		})
 	}
 }
@@ -174,7 +175,7 @@ func TestAuthenticateTelemetry(t *testing.T) {
 	}
 	metadatatest.AssertEqualExtensionTenantAuthRequestsAuthenticated(t, tel, []metricdata.DataPoint[int64]{
 		{Value: 2, Attributes: attribute.NewSet(attribute.String("tenant", "team-a"))},
-		{Value: 1, Attributes: attribute.NewSet(attribute.String("tenant", tenancy.OtherLabel))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("tenant", cardinality.Overflow))},
 	}, metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualExtensionTenantAuthRequestsRefused(t, tel, []metricdata.DataPoint[int64]{
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("tenant", "team-a"), attribute.String("reason", string(refusedClaimNotAllowed)))},

@@ -12,7 +12,7 @@ import (
 	grpccredentials "google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/peer"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 // refusal is why a request is refused; its values are the reason attribute of self-telemetry.
@@ -22,9 +22,9 @@ const (
 	refusedMissingCredential   refusal = "missing_credential"
 	refusedMalformedCredential refusal = "malformed_credential"
 	refusedUnknownCredential   refusal = "unknown_credential"
-	refusedInvalidTenant       refusal = tenancy.RefusalInvalidTenant
-	refusedUnknownTenant       refusal = tenancy.RefusalUnknownTenant
-	refusedClaimNotAllowed     refusal = tenancy.RefusalClaimNotAllowed
+	refusedInvalidTenant       refusal = tenantid.RefusalInvalidTenant
+	refusedUnknownTenant       refusal = tenantid.RefusalUnknownTenant
+	refusedClaimNotAllowed     refusal = tenantid.RefusalClaimNotAllowed
 )
 
 // verifiedPasswords remembers basic-auth passwords that matched their bcrypt hash, so that a

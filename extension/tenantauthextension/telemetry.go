@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/tailwise/tailwise/extension/tenantauthextension/internal/metadata"
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/cardinality"
 )
 
 // noTenant labels refusals of requests whose credential is not known.
@@ -20,7 +20,7 @@ const labelPeriod = time.Minute
 
 type telemetry struct {
 	builder *metadata.TelemetryBuilder
-	labeler *tenancy.Labeler
+	labeler *cardinality.Labeler
 }
 
 var (
@@ -33,7 +33,7 @@ func newTelemetry(set component.TelemetrySettings, tenantLimit int) (*telemetry,
 	if err != nil {
 		return nil, err
 	}
-	return &telemetry{builder: builder, labeler: tenancy.NewLabeler(tenantLimit, labelPeriod, time.Now)}, nil
+	return &telemetry{builder: builder, labeler: cardinality.NewLabeler(tenantLimit, labelPeriod, time.Now)}, nil
 }
 
 func (t *telemetry) label(tenant string) string {

@@ -8,7 +8,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 // What to do when a trusted resource attribute names a tenant the credential may not speak for.
@@ -81,7 +81,7 @@ type MemoryPressureConfig struct {
 
 func createDefaultConfig() *Config {
 	return &Config{
-		Header:           tenancy.DefaultHeader,
+		Header:           tenantid.DefaultHeader,
 		StampAttribute:   "tenant.id",
 		OnClaimMismatch:  ActionRefuse,
 		QuarantineTenant: "quarantine",
@@ -99,7 +99,7 @@ func createDefaultConfig() *Config {
 func (c *Config) Validate() error {
 	var errs []error
 	if c.Header == "" {
-		errs = append(errs, fmt.Errorf("header: required; use %s for Loki, Mimir and Tempo", tenancy.DefaultHeader))
+		errs = append(errs, fmt.Errorf("header: required; use %s for Loki, Mimir and Tempo", tenantid.DefaultHeader))
 	}
 	if c.StampAttribute == "" {
 		errs = append(errs, errors.New("stamp_attribute: required; use tenant.id"))
@@ -107,14 +107,14 @@ func (c *Config) Validate() error {
 	switch c.OnClaimMismatch {
 	case ActionRefuse:
 	case ActionQuarantine:
-		if err := tenancy.ValidateID(c.QuarantineTenant); err != nil {
+		if err := tenantid.ValidateID(c.QuarantineTenant); err != nil {
 			errs = append(errs, fmt.Errorf("quarantine_tenant: %w", err))
 		}
 	default:
 		errs = append(errs, fmt.Errorf("on_claim_mismatch: %q is not one of %q, %q", c.OnClaimMismatch, ActionRefuse, ActionQuarantine))
 	}
 	if c.DefaultTenant != "" {
-		if err := tenancy.ValidateID(c.DefaultTenant); err != nil {
+		if err := tenantid.ValidateID(c.DefaultTenant); err != nil {
 			errs = append(errs, fmt.Errorf("default_tenant: %w; leave it empty to refuse requests without a tenant", err))
 		}
 	}

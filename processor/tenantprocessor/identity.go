@@ -8,7 +8,7 @@ import (
 	"go.opentelemetry.io/collector/client"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 // identity is the tenant of a request and the tenants its credential may speak for.
@@ -25,9 +25,9 @@ func (id identity) mayClaim(tenant string) bool {
 
 // claimRefusals maps the refusals the tenant_auth extension leaves to this processor.
 var claimRefusals = map[string]reason{
-	tenancy.RefusalInvalidTenant:   reasonInvalidClaim,
-	tenancy.RefusalUnknownTenant:   reasonUnknownClaim,
-	tenancy.RefusalClaimNotAllowed: reasonClaimNotAllowed,
+	tenantid.RefusalInvalidTenant:   reasonInvalidClaim,
+	tenantid.RefusalUnknownTenant:   reasonUnknownClaim,
+	tenantid.RefusalClaimNotAllowed: reasonClaimNotAllowed,
 }
 
 // identify reads the tenant that the tenant_auth extension put in the request's client.Info.
@@ -35,13 +35,13 @@ func (p *tenantProcessor) identify(ctx context.Context) (identity, reason) {
 	auth := client.FromContext(ctx).Auth
 	var tenant string
 	if auth != nil {
-		if refusal, _ := auth.GetAttribute(tenancy.AttributeRefusal).(string); refusal != "" {
+		if refusal, _ := auth.GetAttribute(tenantid.AttributeRefusal).(string); refusal != "" {
 			if why, ok := claimRefusals[refusal]; ok {
 				return identity{}, why
 			}
 			return identity{}, reasonClaimNotAllowed
 		}
-		tenant, _ = auth.GetAttribute(tenancy.AttributeTenant).(string)
+		tenant, _ = auth.GetAttribute(tenantid.AttributeTenant).(string)
 	}
 	if tenant == "" {
 		if p.cfg.DefaultTenant == "" && p.cfg.UnauthenticatedResourceAttribute == "" {
@@ -49,10 +49,10 @@ func (p *tenantProcessor) identify(ctx context.Context) (identity, reason) {
 		}
 		return identity{tenant: p.cfg.DefaultTenant}, ""
 	}
-	if tenancy.ValidateID(tenant) != nil {
+	if tenantid.ValidateID(tenant) != nil {
 		return identity{}, reasonInvalidTenant
 	}
-	allowed, _ := auth.GetAttribute(tenancy.AttributeTenants).([]string)
+	allowed, _ := auth.GetAttribute(tenantid.AttributeTenants).([]string)
 	return identity{tenant: tenant, allowed: allowed, authenticated: true}, ""
 }
 
@@ -106,7 +106,7 @@ func withTenant(ctx context.Context, header, tenant string) context.Context {
 func (p *tenantProcessor) unauthenticatedTenant(res pcommon.Resource, id identity) (string, bool, reason) {
 	tenant, ok := stringAttribute(res, p.cfg.UnauthenticatedResourceAttribute)
 	switch {
-	case ok && tenancy.ValidateID(tenant) == nil:
+	case ok && tenantid.ValidateID(tenant) == nil:
 		return tenant, false, ""
 	case ok:
 		return "", false, reasonInvalidTenant

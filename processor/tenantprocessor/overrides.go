@@ -7,7 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/confmap"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 // overridesFile is the layout of the quota overrides YAML file.
@@ -62,7 +62,7 @@ func parseOverrides(data []byte, defaults Limits) (map[string]Limits, error) {
 	limits := make(map[string]Limits, len(file.Tenants))
 	var errs []error
 	for tenant, override := range file.Tenants {
-		if err := tenancy.ValidateID(tenant); err != nil {
+		if err := tenantid.ValidateID(tenant); err != nil {
 			errs = append(errs, fmt.Errorf("tenants: %w", err))
 			continue
 		}

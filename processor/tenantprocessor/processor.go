@@ -21,7 +21,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/tailwise/tailwise/extension/fleetextension"
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/filepoll"
 	"github.com/tailwise/tailwise/internal/periodic"
 )
 
@@ -33,7 +33,7 @@ type tenantProcessor struct {
 	now       func() time.Time
 	heapBytes func() uint64
 
-	poller *tenancy.FilePoller
+	poller *filepoll.Poller
 	// unsubscribeFleet ends the notifications of the fleet extension, if any.
 	unsubscribeFleet func()
 	// sweeps runs sweep every memory_pressure.check_interval.
@@ -71,7 +71,7 @@ func (p *tenantProcessor) Start(_ context.Context, host component.Host) error {
 		if err := p.reloadOverrides(); err != nil {
 			return fmt.Errorf("quotas.overrides_file %q: %w", path, err)
 		}
-		p.poller = tenancy.NewFilePoller(path, p.cfg.Quotas.ReloadInterval, p.reloadOverrides, p.reportedOverrides)
+		p.poller = filepoll.New(path, p.cfg.Quotas.ReloadInterval, p.reloadOverrides, p.reportedOverrides)
 		p.poller.Start()
 	}
 	p.sweeps = periodic.Start(p.cfg.MemoryPressure.CheckInterval, func(context.Context) { p.sweep() })

@@ -25,7 +25,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 	"github.com/tailwise/tailwise/processor/tenantprocessor/internal/metadatatest"
 )
 
@@ -44,7 +44,7 @@ func (a testAuth) GetAttributeNames() []string {
 
 func authenticated(tenant string, mayClaim ...string) context.Context {
 	return client.NewContext(context.Background(), client.Info{
-		Auth: testAuth{tenancy.AttributeTenant: tenant, tenancy.AttributeTenants: append([]string{tenant}, mayClaim...)},
+		Auth: testAuth{tenantid.AttributeTenant: tenant, tenantid.AttributeTenants: append([]string{tenant}, mayClaim...)},
 	})
 }
 
@@ -150,13 +150,13 @@ func TestTenantPrecedence(t *testing.T) {
 		{name: "authenticated request ignores the in-process attribute", modify: func(c *Config) { c.UnauthenticatedResourceAttribute = "service.namespace" },
 			ctx: authenticated("team-a"), namespaces: []string{"team-b"}, wantRequests: map[string][]string{"team-a": {"team-a"}}},
 		{name: "claim refused by the extension", ctx: client.NewContext(context.Background(), client.Info{
-			Auth: testAuth{tenancy.AttributeRefusal: tenancy.RefusalClaimNotAllowed, tenancy.AttributeSubject: "token:abc"},
+			Auth: testAuth{tenantid.AttributeRefusal: tenantid.RefusalClaimNotAllowed, tenantid.AttributeSubject: "token:abc"},
 		}), namespaces: []string{""}, wantCode: codes.PermissionDenied},
 		{name: "unknown claim refused by the extension", modify: func(c *Config) { c.DefaultTenant = "shared" }, ctx: client.NewContext(context.Background(), client.Info{
-			Auth: testAuth{tenancy.AttributeRefusal: tenancy.RefusalUnknownTenant},
+			Auth: testAuth{tenantid.AttributeRefusal: tenantid.RefusalUnknownTenant},
 		}), namespaces: []string{""}, wantCode: codes.PermissionDenied},
 		{name: "invalid claim refused by the extension", ctx: client.NewContext(context.Background(), client.Info{
-			Auth: testAuth{tenancy.AttributeRefusal: tenancy.RefusalInvalidTenant},
+			Auth: testAuth{tenantid.AttributeRefusal: tenantid.RefusalInvalidTenant},
 		}), namespaces: []string{""}, wantCode: codes.InvalidArgument},
 		{name: "invalid authenticated tenant", ctx: authenticated("team/a"), namespaces: []string{""}, wantCode: codes.InvalidArgument},
 		{name: "empty request", ctx: authenticated("team-a"), wantRequests: map[string][]string{}},
@@ -188,7 +188,7 @@ func TestTenantPrecedence(t *testing.T) {
 
 func TestTenantHeaderReplacesTheClientsHeader(t *testing.T) {
 	ctx := client.NewContext(context.Background(), client.Info{
-		Auth:     testAuth{tenancy.AttributeTenant: "team-a"},
+		Auth:     testAuth{tenantid.AttributeTenant: "team-a"},
 		Metadata: client.NewMetadata(map[string][]string{"X-Scope-OrgID": {"team-b"}, "User-Agent": {"sdk"}}),
 	})
 	var seen client.Info
@@ -202,7 +202,7 @@ func TestTenantHeaderReplacesTheClientsHeader(t *testing.T) {
 	require.NoError(t, p.ConsumeTraces(ctx, traces(1, "")))
 	assert.Equal(t, []string{"team-a"}, seen.Metadata.Get("x-scope-orgid"))
 	assert.Equal(t, []string{"sdk"}, seen.Metadata.Get("user-agent"), "other metadata is kept")
-	assert.Equal(t, "team-a", seen.Auth.GetAttribute(tenancy.AttributeTenant), "the auth data is kept")
+	assert.Equal(t, "team-a", seen.Auth.GetAttribute(tenantid.AttributeTenant), "the auth data is kept")
 }
 
 func TestQuotaRefusesOnlyTheTenantOverIt(t *testing.T) {

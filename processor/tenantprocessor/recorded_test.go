@@ -13,7 +13,7 @@ import (
 	"go.opentelemetry.io/collector/client"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
 // hotrodTraces is HotROD's recorded traffic: 120 traces of 6 services, one OTLP request a line.
@@ -50,8 +50,8 @@ func TestRecordedTracesSplitPerService(t *testing.T) {
 	cfg.TrustedResourceAttribute = "service.name"
 	run := startTraces(t, cfg)
 	relay := client.NewContext(context.Background(), client.Info{Auth: testAuth{
-		tenancy.AttributeTenant:  "relay",
-		tenancy.AttributeTenants: append([]string{"relay"}, services...),
+		tenantid.AttributeTenant:  "relay",
+		tenantid.AttributeTenants: append([]string{"relay"}, services...),
 	}})
 
 	sent := map[string]int{}

@@ -8,7 +8,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/cardinality"
 	"github.com/tailwise/tailwise/processor/tenantprocessor/internal/metadata"
 )
 
@@ -20,7 +20,7 @@ const labelPeriod = time.Minute
 
 type telemetry struct {
 	builder *metadata.TelemetryBuilder
-	labeler *tenancy.Labeler
+	labeler *cardinality.Labeler
 	signal  attribute.KeyValue
 }
 
@@ -36,7 +36,7 @@ func newTelemetry(set component.TelemetrySettings, sig signal, tenantLimit int) 
 	}
 	return &telemetry{
 		builder: builder,
-		labeler: tenancy.NewLabeler(tenantLimit, labelPeriod, time.Now),
+		labeler: cardinality.NewLabeler(tenantLimit, labelPeriod, time.Now),
 		signal:  attribute.String("signal", sig.String()),
 	}, nil
 }

@@ -7,7 +7,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
-	"github.com/tailwise/tailwise/internal/shared"
+	"github.com/tailwise/tailwise/internal/sharedcomponent"
 	"github.com/tailwise/tailwise/receiver/replayreceiver/internal/metadata"
 )
 
@@ -26,7 +26,7 @@ func NewFactory() receiver.Factory {
 // factory hands out one receiver per component ID, whatever the signals it feeds, so that one
 // recording is played once and its signals keep their relative timing.
 type factory struct {
-	receivers shared.Components[*replayReceiver]
+	receivers sharedcomponent.Components[*replayReceiver]
 }
 
 func (f *factory) get(set receiver.Settings, cfg component.Config) *replayReceiver {

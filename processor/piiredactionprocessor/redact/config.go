@@ -10,7 +10,7 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/tailwise/tailwise/extension/tenantauthextension/tenancy"
+	"github.com/tailwise/tailwise/internal/tenantid"
 	"github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/detect"
 )
 
@@ -184,7 +184,7 @@ func (c *Config) validateTenants(topLevel []error) []error {
 	}
 	var errs []error
 	for _, id := range slices.Sorted(maps.Keys(c.Tenants)) {
-		if err := tenancy.ValidateID(id); err != nil {
+		if err := tenantid.ValidateID(id); err != nil {
 			errs = append(errs, fmt.Errorf("tenants::%s: %w", id, err))
 		}
 		eff := c.ForTenant(id)

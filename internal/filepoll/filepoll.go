@@ -1,4 +1,5 @@
-package tenancy
+// Package filepoll reloads a file when it changes.
+package filepoll
 
 import (
 	"context"
@@ -8,10 +9,10 @@ import (
 	"github.com/tailwise/tailwise/internal/periodic"
 )
 
-// FilePoller reloads a file when its modification time or size changes, checked every
+// Poller reloads a file when its modification time or size changes, checked every
 // interval. The collector's dependencies carry no file-notification library, and polling
 // also follows files replaced through symlinks, as Kubernetes does for mounted secrets.
-type FilePoller struct {
+type Poller struct {
 	path     string
 	interval time.Duration
 	reload   func() error
@@ -26,19 +27,19 @@ type fileStamp struct {
 	size    int64
 }
 
-// NewFilePoller returns a poller of path that calls reload after each change and report with
+// New returns a poller of path that calls reload after each change and report with
 // reload's result. The caller loads the file once before Start.
-func NewFilePoller(path string, interval time.Duration, reload func() error, report func(error)) *FilePoller {
-	return &FilePoller{path: path, interval: interval, reload: reload, report: report}
+func New(path string, interval time.Duration, reload func() error, report func(error)) *Poller {
+	return &Poller{path: path, interval: interval, reload: reload, report: report}
 }
 
 // Start records the file's current state and polls it until Stop.
-func (p *FilePoller) Start() {
+func (p *Poller) Start() {
 	p.stamp, _ = stampOf(p.path)
 	p.checks = periodic.Start(p.interval, func(context.Context) { p.check() })
 }
 
-func (p *FilePoller) check() {
+func (p *Poller) check() {
 	stamp, err := stampOf(p.path)
 	if err != nil {
 		if p.stamp != (fileStamp{}) {
@@ -55,7 +56,7 @@ func (p *FilePoller) check() {
 }
 
 // Stop ends polling and waits for a reload in progress. It may be called more than once.
-func (p *FilePoller) Stop() {
+func (p *Poller) Stop() {
 	p.checks.Stop()
 }
 

@@ -1,4 +1,4 @@
-package tenancy
+package filepoll
 
 import (
 	"errors"
@@ -12,13 +12,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestFilePollerReloadsOnChange(t *testing.T) {
+func TestPollerReloadsOnChange(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "file.yaml")
 	require.NoError(t, os.WriteFile(path, []byte("one"), 0o600))
 
 	var reloads atomic.Int32
 	reports := make(chan error, 10)
-	p := NewFilePoller(path, 5*time.Millisecond, func() error {
+	p := New(path, 5*time.Millisecond, func() error {
 		reloads.Add(1)
 		return errors.New("broken")
 	}, func(err error) { reports <- err })

@@ -1,6 +1,7 @@
-// Package shared keeps one instance of a component per component ID, for components whose
-// pipelines of several signals must share state (one recording played once, one file written).
-package shared
+// Package sharedcomponent is a registry of shared components: one instance per component ID,
+// for components whose pipelines of several signals must share state (one recording played
+// once, one file written).
+package sharedcomponent
 
 import (
 	"sync"

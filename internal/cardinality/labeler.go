@@ -1,4 +1,6 @@
-package tenancy
+// Package cardinality bounds the number of distinct values a label of telemetry takes: values
+// past the bound share one overflow value.
+package cardinality
 
 import (
 	"sort"
@@ -6,12 +8,13 @@ import (
 	"time"
 )
 
-// OtherLabel stands for every tenant outside the labelled top N in self-telemetry.
-const OtherLabel = "_other"
+// Overflow is the one value that stands for every value past a bound, wherever a label, a
+// series or a stratum is capped.
+const Overflow = "_other"
 
-// Labeler caps the cardinality of the tenant label of self-telemetry: the N tenants with the
-// most requests in the previous period keep their own label, every other tenant is reported
-// as "_other". During the first period the first N tenants seen keep their label.
+// Labeler caps the cardinality of a label of self-telemetry, such as the tenant: the N values
+// used most in the previous period keep their own label, every other value is reported as
+// Overflow. During the first period the first N values seen keep their label.
 type Labeler struct {
 	limit  int
 	period time.Duration
@@ -23,7 +26,7 @@ type Labeler struct {
 	periodEnd time.Time
 }
 
-// NewLabeler returns a Labeler that keeps at most limit tenant labels, re-ranked every period.
+// NewLabeler returns a Labeler that keeps at most limit labels, re-ranked every period.
 func NewLabeler(limit int, period time.Duration, now func() time.Time) *Labeler {
 	return &Labeler{
 		limit:     limit,
@@ -35,7 +38,7 @@ func NewLabeler(limit int, period time.Duration, now func() time.Time) *Labeler 
 	}
 }
 
-// Label counts a request of tenant and returns the label to report it under.
+// Label counts a use of value and returns the label to report it under.
 func (l *Labeler) Label(tenant string) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -51,10 +54,10 @@ func (l *Labeler) Label(tenant string) string {
 		l.labelled[tenant] = struct{}{}
 		return tenant
 	}
-	return OtherLabel
+	return Overflow
 }
 
-// rerank keeps the labels of the busiest tenants of the period that ended.
+// rerank keeps the labels of the values used most in the period that ended.
 func (l *Labeler) rerank() {
 	ranked := make([]string, 0, len(l.counts))
 	for tenant := range l.counts {

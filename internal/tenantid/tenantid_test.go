@@ -1,9 +1,8 @@
-package tenancy
+package tenantid
 
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -38,21 +37,4 @@ func TestValidateID(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestLabelerCapsAndReranks(t *testing.T) {
-	now := time.Unix(0, 0)
-	l := NewLabeler(2, time.Minute, func() time.Time { return now })
-
-	assert.Equal(t, "a", l.Label("a"))
-	assert.Equal(t, "b", l.Label("b"))
-	assert.Equal(t, OtherLabel, l.Label("c"))
-	for range 5 {
-		l.Label("c")
-	}
-
-	now = now.Add(time.Minute)
-	assert.Equal(t, "c", l.Label("c"), "the busiest tenant of the last period keeps its label")
-	assert.Equal(t, "a", l.Label("a"))
-	assert.Equal(t, OtherLabel, l.Label("b"), "b sent as many requests as a but ranks after it")
 }

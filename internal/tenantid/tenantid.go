@@ -1,6 +1,7 @@
-// Package tenancy holds what the tenant_auth extension and the tenant processor share: the
-// attribute names of the authentication data and the rules of a valid tenant ID.
-package tenancy
+// Package tenantid holds the rules of a valid tenant ID and how a tenant travels from the
+// tenant_auth extension to the components that read it: the attribute names of the
+// authentication data and the reasons of a refused claim.
+package tenantid
 
 import (
 	"errors"

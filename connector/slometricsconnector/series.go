@@ -7,6 +7,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/internal/cardinality"
 )
 
 // seriesKey identifies one series: a tenant's service's route, successful or failed.
@@ -21,8 +22,6 @@ type seriesKey struct {
 type resource struct {
 	tenant, service string
 }
-
-const overflowRoute = "_other"
 
 // candidate is an entry span that may become an exemplar once its trace is known to be kept.
 type candidate struct {
@@ -75,7 +74,7 @@ func (a *aggregator) add(key seriesKey, c candidate) {
 	if !ok {
 		if len(a.series) >= a.maxSeries {
 			a.overflowed++
-			key.route = overflowRoute
+			key.route = cardinality.Overflow
 			if s, ok = a.series[key]; !ok {
 				// One overflow series per service and outcome may exceed the cap by design.
 				s = a.newSeries()

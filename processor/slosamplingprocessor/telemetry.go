@@ -104,6 +104,6 @@ func (o *telemetryObserver) Adjusted(s *engine.Snapshot) {
 }
 
 // tenantName is the reported name of an engine tenant. The engine bounds
-// the tenants at tenants.max_tenants, later ones sharing "_other", which
+// the tenants at tenants.max_tenants, later ones sharing engine.TenantOverflow, which
 // caps the cardinality of the tenant attribute.
 func tenantName(tenant string) string { return cmp.Or(tenant, engine.TenantNone) }

@@ -200,8 +200,8 @@ func TestStrataBeyondMaxShareTheOverflowStratum(t *testing.T) {
 	assert.Equal(t, []Stratum{
 		{Service: "web", Route: "GET /a"},
 		{Service: "web", Route: "GET /b"},
-		{Service: "other", Route: "other"},
-		{Service: "other", Route: "other"},
+		{Service: "_other", Route: "_other"},
+		{Service: "_other", Route: "_other"},
 	}, strata)
 	assert.Len(t, e.Snapshot().Strata, 3)
 }

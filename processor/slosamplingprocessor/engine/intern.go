@@ -1,11 +1,15 @@
 package engine
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tailwise/tailwise/internal/cardinality"
+)
 
 // Reserved interned ids.
 const (
 	internEmpty    uint32 = 0 // ""
-	internOverflow uint32 = 1 // any string past the interner's capacity
+	internOverflow uint32 = 1 // cardinality.Overflow: any string past the interner's capacity
 )
 
 // interner maps strings to small ids, up to a fixed capacity, so that span
@@ -17,7 +21,7 @@ type interner struct {
 }
 
 func newInterner(limit int) *interner {
-	return &interner{ids: map[string]uint32{"": internEmpty}, strings: []string{"", "other"}, limit: limit}
+	return &interner{ids: map[string]uint32{"": internEmpty}, strings: []string{"", cardinality.Overflow}, limit: limit}
 }
 
 // id returns the id of s, adding it when there is room; ok is false when

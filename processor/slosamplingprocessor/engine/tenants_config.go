@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/tailwise/tailwise/internal/cardinality"
 )
 
 // Names of the tenants that have no name of their own.
@@ -15,7 +17,7 @@ const (
 	TenantNone = "_none"
 	// TenantOverflow is the tenant shared by tenants seen after
 	// tenants.max_tenants others.
-	TenantOverflow = "_other"
+	TenantOverflow = cardinality.Overflow
 )
 
 // Tenants configures the fair sharing of the budget over tenants.

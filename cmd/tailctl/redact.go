@@ -151,6 +151,9 @@ func (res *redactResult) add(s *redact.Stats) {
 	s.Each(func(detector string, o redact.Outcome, n int64) {
 		res.counts[detector+" "+o.String()] += n
 	})
+	s.EachCardIssuer(func(issuer string, o redact.Outcome, n int64) {
+		res.counts[redact.PaymentCardDetector+" ("+issuer+") "+o.String()] += n
+	})
 }
 
 func (res *redactResult) reject(line int, reason string) {

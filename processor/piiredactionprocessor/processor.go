@@ -53,9 +53,20 @@ func (p *piiProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs
 // record adds a batch's counts to the self-telemetry; values are never recorded.
 func (p *piiProcessor) record(ctx context.Context, signal string, stats *redact.Stats) {
 	stats.Each(func(detector string, o redact.Outcome, n int64) {
+		if detector == redact.PaymentCardDetector {
+			return // counted by issuer below
+		}
 		p.telemetry.ProcessorPiiRedactionValues.Add(ctx, n, metric.WithAttributes(
 			attribute.String("signal", signal),
 			attribute.String("detector", detector),
+			attribute.String("outcome", o.String()),
+		))
+	})
+	stats.EachCardIssuer(func(issuer string, o redact.Outcome, n int64) {
+		p.telemetry.ProcessorPiiRedactionValues.Add(ctx, n, metric.WithAttributes(
+			attribute.String("signal", signal),
+			attribute.String("detector", redact.PaymentCardDetector),
+			attribute.String("card_issuer", issuer),
 			attribute.String("outcome", o.String()),
 		))
 	})

@@ -45,7 +45,7 @@ func TestProcessorsRedactAndCount(t *testing.T) {
 	lp, err := f.CreateLogs(ctx, set, cfg, logSink)
 	require.NoError(t, err)
 	ld := plog.NewLogs()
-	ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body().SetStr("paid with 4111111111111111")
+	ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords().AppendEmpty().Body().SetStr("paid with 4111111111111111, then 5555 5555 5555 4444")
 	require.NoError(t, lp.ConsumeLogs(ctx, ld))
 
 	metricSink := new(consumertest.MetricsSink)
@@ -62,13 +62,14 @@ func TestProcessorsRedactAndCount(t *testing.T) {
 
 	gotSpan := traceSink.AllTraces()[0].ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
 	assert.Equal(t, map[string]any{"card": "****"}, gotSpan.Attributes().AsRaw())
-	assert.Equal(t, "paid with ****", logSink.AllLogs()[0].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Body().Str())
+	assert.Equal(t, "paid with ****, then ****", logSink.AllLogs()[0].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Body().Str())
 	assert.Equal(t, 0, metricSink.AllMetrics()[0].ResourceMetrics().At(0).ScopeMetrics().At(0).Metrics().At(0).Sum().DataPoints().At(0).Attributes().Len())
 
 	metadatatest.AssertEqualProcessorPiiRedactionValues(t, tel, []metricdata.DataPoint[int64]{
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "traces"), attribute.String("detector", "email"), attribute.String("outcome", "drop"))},
-		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "traces"), attribute.String("detector", "payment_card"), attribute.String("outcome", "mask"))},
-		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("outcome", "mask"))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "traces"), attribute.String("detector", "payment_card"), attribute.String("card_issuer", "visa"), attribute.String("outcome", "mask"))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("card_issuer", "visa"), attribute.String("outcome", "mask"))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("card_issuer", "mastercard"), attribute.String("outcome", "mask"))},
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "metrics"), attribute.String("detector", "email"), attribute.String("outcome", "drop"))},
 	}, metricdatatest.IgnoreTimestamp())
 
@@ -113,8 +114,8 @@ func TestProcessorAppliesTenantSettings(t *testing.T) {
 		assert.Equal(t, want[i], got.At(i).ScopeLogs().At(0).LogRecords().At(0).Attributes().AsRaw(), tenant)
 	}
 	metadatatest.AssertEqualProcessorPiiRedactionValues(t, tel, []metricdata.DataPoint[int64]{
-		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("outcome", "drop"))},
-		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("outcome", "mask"))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("card_issuer", "visa"), attribute.String("outcome", "drop"))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("signal", "logs"), attribute.String("detector", "payment_card"), attribute.String("card_issuer", "visa"), attribute.String("outcome", "mask"))},
 	}, metricdatatest.IgnoreTimestamp())
 }
 

@@ -1,5 +1,7 @@
 package redact
 
+import "github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/detect"
+
 // Outcome is what happened to a detected value.
 type Outcome int
 
@@ -18,11 +20,12 @@ var outcomeNames = [numOutcomes]string{"mask", "partial", "pseudonym", "drop", "
 
 func (o Outcome) String() string { return outcomeNames[o] }
 
-// Stats counts detected values by detector and outcome. It holds counts
-// only, never the values.
+// Stats counts detected values by detector and outcome, payment cards also
+// by issuer. It holds counts only, never the values.
 type Stats struct {
 	names  []string
 	counts []int64
+	cards  [detect.NumIssuers][numOutcomes]int64
 }
 
 func newStats(names []string) *Stats {
@@ -31,11 +34,30 @@ func newStats(names []string) *Stats {
 
 func (s *Stats) add(detector int, o Outcome) { s.counts[detector*int(numOutcomes)+int(o)]++ }
 
+// PaymentCardDetector is the name of the detector whose counts are also
+// kept by card issuer.
+var PaymentCardDetector = detect.BuiltinNames()[detect.PaymentCard]
+
+// addCard counts a payment card of an issuer beside its detector's count.
+func (s *Stats) addCard(issuer detect.Issuer, o Outcome) { s.cards[issuer][o]++ }
+
 // Each calls fn for every non-zero count.
 func (s *Stats) Each(fn func(detector string, o Outcome, n int64)) {
 	for i, n := range s.counts {
 		if n != 0 {
 			fn(s.names[i/int(numOutcomes)], Outcome(i%int(numOutcomes)), n)
+		}
+	}
+}
+
+// EachCardIssuer calls fn for every non-zero count of payment cards by
+// issuer ("visa", "mastercard", ...).
+func (s *Stats) EachCardIssuer(fn func(issuer string, o Outcome, n int64)) {
+	for i, byOutcome := range s.cards {
+		for o, n := range byOutcome {
+			if n != 0 {
+				fn(detect.Issuer(i).String(), Outcome(o), n)
+			}
 		}
 	}
 }

@@ -70,6 +70,13 @@ func (p *pass) count(detector int, o Outcome) {
 	}
 }
 
+// countCard counts a payment card match by its issuer.
+func (p *pass) countCard(m detect.Match, s string, o Outcome) {
+	if m.Detector == detect.PaymentCard {
+		p.stats.addCard(detect.CardIssuer(s[m.Start:m.End]), o)
+	}
+}
+
 // text redacts the detected values in s. With droppable, a value whose
 // detector's action is drop drops the whole value.
 func (p *pass) text(s string, droppable bool) (string, verdict) {
@@ -85,6 +92,7 @@ func (p *pass) text(s string, droppable bool) (string, verdict) {
 		for _, m := range p.matches {
 			if p.pol.rules[m.Detector].action == ActionDrop && !p.pol.isAllowed(s[m.Start:m.End]) {
 				p.count(int(m.Detector), OutcomeDrop)
+				p.countCard(m, s, OutcomeDrop)
 				return "", dropValue
 			}
 		}
@@ -95,13 +103,14 @@ func (p *pass) text(s string, droppable bool) (string, verdict) {
 		value := s[m.Start:m.End]
 		if p.pol.isAllowed(value) {
 			p.count(int(m.Detector), OutcomeAllowed)
+			p.countCard(m, s, OutcomeAllowed)
 			continue
 		}
 		if b.Cap() == 0 {
 			b.Grow(len(s) + 16)
 		}
 		b.WriteString(s[last:m.Start])
-		p.replace(&b, int(m.Detector), value)
+		p.countCard(m, s, p.replace(&b, int(m.Detector), value))
 		last = m.End
 	}
 	if b.Cap() == 0 {
@@ -127,20 +136,23 @@ func (p *pass) whole(s string, droppable bool) (string, verdict) {
 	return b.String(), changed
 }
 
-// replace writes the replacement of value, found by detector d.
-func (p *pass) replace(b *strings.Builder, d int, value string) {
+// replace writes the replacement of value, found by detector d, counts it
+// and returns its outcome.
+func (p *pass) replace(b *strings.Builder, d int, value string) Outcome {
 	rl := p.pol.rules[d]
+	o := OutcomeMask // mask, and drop where a value cannot be dropped
 	switch rl.action {
 	case ActionPartial:
-		p.count(d, OutcomePartial)
+		o = OutcomePartial
 		writePartial(b, value, rl.keepLast)
 	case ActionPseudonym:
-		p.count(d, OutcomePseudonym)
+		o = OutcomePseudonym
 		p.writePseudonym(b, d, value)
-	default: // mask, and drop where a value cannot be dropped
-		p.count(d, OutcomeMask)
+	default:
 		b.WriteString(p.pol.maskText)
 	}
+	p.count(d, o)
+	return o
 }
 
 // writePartial masks every letter, digit and non-ASCII character of value

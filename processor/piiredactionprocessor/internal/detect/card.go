@@ -18,6 +18,43 @@ const (
 	RuPay
 )
 
+var issuerNames = [...]string{
+	NoIssuer:   "",
+	Visa:       "visa",
+	Mastercard: "mastercard",
+	Amex:       "amex",
+	Discover:   "discover",
+	JCB:        "jcb",
+	DinersClub: "diners_club",
+	Maestro:    "maestro",
+	UnionPay:   "unionpay",
+	Mir:        "mir",
+	RuPay:      "rupay",
+}
+
+// NumIssuers is the number of Issuer values, NoIssuer included.
+const NumIssuers = len(issuerNames)
+
+// String is the issuer's name in telemetry: "visa", "diners_club", ...; ""
+// for NoIssuer.
+func (i Issuer) String() string { return issuerNames[i] }
+
+// CardIssuer returns the issuer of a card number as the payment_card
+// detector matched it (separators allowed), or NoIssuer.
+func CardIssuer(value string) Issuer {
+	var buf [19]byte
+	d := buf[:0]
+	for i := 0; i < len(value); i++ {
+		if c := value[i]; c >= '0' && c <= '9' {
+			if len(d) == len(buf) {
+				return NoIssuer
+			}
+			d = append(d, c)
+		}
+	}
+	return cardIssuer(d)
+}
+
 // issuerRange is an issuer identification number range with its card lengths.
 type issuerRange struct {
 	digits         int // length of the prefix compared

@@ -78,3 +78,23 @@ func TestScanCards(t *testing.T) {
 		})
 	}
 }
+
+func TestCardIssuerOfAMatchedValue(t *testing.T) {
+	tests := []struct {
+		value string
+		want  Issuer
+	}{
+		{"4111 1111 1111 1111", Visa},
+		{"5555-5555-5555-4444", Mastercard},
+		{"3782 822463 10005", Amex},
+		{"3530111333300000", JCB},
+		{"6200000000000005", UnionPay},
+		{"2200 0000 0000 0004", Mir},
+		{"4111 1111 1111 1112", NoIssuer},           // Luhn fails
+		{"4111 1111 1111 1111 1111 1111", NoIssuer}, // too long
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, CardIssuer(tt.value), tt.value)
+		assert.Equal(t, issuerNames[tt.want], tt.want.String())
+	}
+}

@@ -60,7 +60,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	var err, errs error
 	builder.ProcessorPiiRedactionValues, err = builder.meter.Int64Counter(
 		"otelcol_processor_pii_redaction_values",
-		metric.WithDescription("Number of detected values, by signal, detector and outcome (drop counts removed attributes; allowed counts values kept by allowed_values) [Development]"),
+		metric.WithDescription("Number of detected values, by signal, detector, outcome and, for payment cards, card issuer (drop counts removed attributes; allowed counts values kept by allowed_values) [Development]"),
 		metric.WithUnit("{values}"),
 	)
 	errs = errors.Join(errs, err)

@@ -24,7 +24,7 @@ func NewSettings(tt *componenttest.Telemetry) processor.Settings {
 func AssertEqualProcessorPiiRedactionValues(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_processor_pii_redaction_values",
-		Description: "Number of detected values, by signal, detector and outcome (drop counts removed attributes; allowed counts values kept by allowed_values) [Development]",
+		Description: "Number of detected values, by signal, detector, outcome and, for payment cards, card issuer (drop counts removed attributes; allowed counts values kept by allowed_values) [Development]",
 		Unit:        "{values}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,

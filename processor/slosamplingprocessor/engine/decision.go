@@ -83,7 +83,9 @@ type Observer interface {
 type Snapshot struct {
 	BufferedTraces int
 	BufferedBytes  int64
-	// BudgetSpansPerSecond is the configured (or traces-derived) budget.
+	// BudgetSpansPerSecond is the effective budget the last adjustment aimed at: the lowest
+	// of the spans, traces and bytes budgets in spans per second, times the budget scale
+	// (this gateway's share of a fleet budget).
 	BudgetSpansPerSecond float64
 	// EstimatedSpansPerSecond is the output the new probabilities predict.
 	EstimatedSpansPerSecond float64

@@ -68,15 +68,3 @@ func (t Threshold) ShouldKeep(r Randomness) bool {
 // String encodes the threshold as in tracestate: up to 14 hex digits with trailing zeros
 // removed, "0" for probability 1.
 func (t Threshold) String() string { return t.sampling().TValue() }
-
-// ParseThreshold decodes a tracestate th value.
-func ParseThreshold(s string) (Threshold, error) {
-	th, err := sampling.TValueToThreshold(s)
-	return Threshold(th.Unsigned()), err
-}
-
-// ParseRandomness decodes a tracestate rv value (exactly 14 hex digits).
-func ParseRandomness(s string) (Randomness, error) {
-	rv, err := sampling.RValueToRandomness(s)
-	return Randomness(rv.Unsigned()), err
-}

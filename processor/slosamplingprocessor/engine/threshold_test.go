@@ -1,11 +1,11 @@
 package engine
 
 import (
-	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/sampling"
 	"math"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/sampling"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -39,7 +39,7 @@ func TestThresholdPropertiesRandomised(t *testing.T) {
 		tolerance := math.Max(p/2048, sampling.MinSamplingProbability)
 		assert.InDelta(t, p, th.Probability(), tolerance, "p=%v th=%s", p, th)
 		assert.InEpsilon(t, 1/th.Probability(), th.AdjustedCount(), 1e-9)
-		parsed, err := ParseThreshold(th.String())
+		parsed, err := parseThreshold(th.String())
 		require.NoError(t, err)
 		assert.Equal(t, th, parsed, "round trip of %s", th)
 		// Monotonic: a lower probability never gets a lower threshold.
@@ -89,7 +89,7 @@ func TestParseThresholdAndRandomness(t *testing.T) {
 		{"8G", 0, true},
 	}
 	for _, tt := range tests {
-		th, err := ParseThreshold(tt.in)
+		th, err := parseThreshold(tt.in)
 		if tt.wantErr {
 			assert.Error(t, err, tt.in)
 			continue
@@ -97,10 +97,10 @@ func TestParseThresholdAndRandomness(t *testing.T) {
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.th, th, tt.in)
 	}
-	rv, err := ParseRandomness("00000000000001")
+	rv, err := parseRandomness("00000000000001")
 	require.NoError(t, err)
 	assert.Equal(t, Randomness(1), rv)
-	_, err = ParseRandomness("1")
+	_, err = parseRandomness("1")
 	assert.Error(t, err)
 }
 
@@ -137,4 +137,16 @@ func TestParseSamplingState(t *testing.T) {
 	st = parseSamplingState("ot=th:zz;rv:short")
 	assert.False(t, st.hasThreshold)
 	assert.False(t, st.hasRandomness)
+}
+
+// parseThreshold decodes a tracestate th value.
+func parseThreshold(s string) (Threshold, error) {
+	th, err := sampling.TValueToThreshold(s)
+	return Threshold(th.Unsigned()), err
+}
+
+// parseRandomness decodes a tracestate rv value (exactly 14 hex digits).
+func parseRandomness(s string) (Randomness, error) {
+	rv, err := sampling.RValueToRandomness(s)
+	return Randomness(rv.Unsigned()), err
 }

@@ -49,16 +49,6 @@ const (
 	upToFull
 )
 
-// ParseTraceIDHex decodes a hex trace id; 64-bit ids are left-padded with zeros to 128 bits.
-func ParseTraceIDHex(s string) (pcommon.TraceID, Reason) {
-	return parseTraceIDHex(s, exactOrHalf)
-}
-
-// ParseSpanIDHex decodes a 16-character hex span id.
-func ParseSpanIDHex(s string) (pcommon.SpanID, Reason) {
-	return parseSpanIDHex(s, exact)
-}
-
 func parseTraceIDHex(s string, lengths hexLengths) (pcommon.TraceID, Reason) {
 	var id pcommon.TraceID
 	if r := decodeHexRight(id[:], s, lengths); r != ReasonNone {

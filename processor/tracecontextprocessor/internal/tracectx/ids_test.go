@@ -29,7 +29,7 @@ func TestParseTraceIDHex(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, reason := ParseTraceIDHex(tt.in)
+			got, reason := parseTraceIDHex(tt.in, exactOrHalf)
 			assert.Equal(t, tt.reason, reason)
 			if tt.reason == ReasonNone {
 				assert.Equal(t, traceID(t, tt.want), got)
@@ -55,7 +55,7 @@ func TestParseSpanIDHex(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, reason := ParseSpanIDHex(tt.in)
+			got, reason := parseSpanIDHex(tt.in, exact)
 			assert.Equal(t, tt.reason, reason)
 			if tt.reason == ReasonNone {
 				assert.Equal(t, spanID(t, tt.in), got)
@@ -144,7 +144,7 @@ func FuzzParseTraceIDHex(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, reason := ParseTraceIDHex(s)
+		got, reason := parseTraceIDHex(s, exactOrHalf)
 		if reason != ReasonNone {
 			assert.True(t, got.IsEmpty())
 			return

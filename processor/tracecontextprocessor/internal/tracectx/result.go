@@ -57,7 +57,8 @@ type Result struct {
 	Rejected [NumKinds][NumReasons]uint16
 	// AnyRejected tells whether Rejected holds any count.
 	AnyRejected bool
-	// Track makes Offer remember where accepted candidates were, for removal.
+	// Track makes offerText and offerField remember where the candidates they took were, for
+	// removal; Offer itself keeps no location.
 	Track bool
 	// otherTrace is set once a candidate of another trace was seen; from then on, ids without a
 	// trace id of their own cannot tell which trace they belong to and are not taken.

@@ -4,13 +4,9 @@ package e2e
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"regexp"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -24,16 +20,15 @@ import (
 )
 
 // The window of data a kill -9 may lose, from configs/gateway.yaml: a span acknowledged at t
-// is decided by slo_sampling at most decision_delay after its trace's last span, and leaves the
+// is decided by slo_sampling at most decisionDelay after its trace's last span, and leaves the
 // batch processor at most its timeout later for the exporter's persistent queue; a log line
 // waits in trace_decision for the same decision. crashMargin covers the rest of that way: the
 // sampler's 100 ms decision tick, trace_decision's 250 ms re-check of held logs, and the write
 // into the file_storage queue with the scheduling delays of a busy 2-core machine (650 ms).
 const (
-	decisionDelay = 2 * time.Second        // slo_sampling decision_delay (its default)
-	batchTimeout  = 200 * time.Millisecond // batch timeout
-	crashMargin   = time.Second
-	lossWindow    = decisionDelay + batchTimeout + crashMargin
+	batchTimeout = 200 * time.Millisecond // batch timeout
+	crashMargin  = time.Second
+	lossWindow   = decisionDelay + batchTimeout + crashMargin
 )
 
 // The crash test replays the web-shop recording at crashSpeed and kills the gateway killAfter
@@ -302,76 +297,6 @@ func (l *sendLedger) logLines() int {
 }
 
 var hexTraceID = regexp.MustCompile(`\b[0-9a-f]{32}\b`)
-
-// logTraceID is the trace id of a record as the gateway's trace_context processor finds it: the
-// record's own field, or an id written in its body or attributes.
-func logTraceID(lr plog.LogRecord) string {
-	if id := lr.TraceID(); !id.IsEmpty() {
-		return hex.EncodeToString(id[:])
-	}
-	texts := []string{lr.Body().AsString()}
-	for _, v := range lr.Attributes().All() {
-		texts = append(texts, v.AsString())
-	}
-	for _, s := range texts {
-		if id := hexTraceID.FindString(s); id != "" {
-			return id
-		}
-	}
-	return ""
-}
-
-// jaegerSpanIDs returns, for every trace Jaeger holds for the tenant that started in the last 15
-// minutes or the next 5 (a replay at more than 1x shifts its timestamps ahead of the clock),
-// searched service by service with the extra search parameters, how many copies of each span id
-// it holds.
-func jaegerSpanIDs(queryURL string, tn harness.Tenant, extra url.Values) (map[string]map[string]int, error) {
-	var services struct {
-		Data []string `json:"data"`
-	}
-	if err := harness.GetJSON(queryURL, "/api/services", nil, tn.JaegerHeaders(), &services); err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	start, end := strconv.FormatInt(now.Add(-15*time.Minute).UnixMicro(), 10), strconv.FormatInt(now.Add(5*time.Minute).UnixMicro(), 10)
-	held := map[string]map[string]int{}
-	for _, service := range services.Data {
-		q := url.Values{"service": {service}, "limit": {"100000"}, "start": {start}, "end": {end}}
-		for k, v := range extra {
-			q[k] = v
-		}
-		var res struct {
-			Data []struct {
-				TraceID string `json:"traceID"`
-				Spans   []struct {
-					SpanID string `json:"spanID"`
-				} `json:"spans"`
-			} `json:"data"`
-		}
-		if err := harness.GetJSON(queryURL, "/api/traces", q, tn.JaegerHeaders(), &res); err != nil {
-			return nil, err
-		}
-		for _, tr := range res.Data {
-			copies := map[string]int{}
-			for _, sp := range tr.Spans {
-				copies[padHex(sp.SpanID, 16)]++
-			}
-			id := padHex(tr.TraceID, 32)
-			if held[id] == nil {
-				held[id] = map[string]int{}
-			}
-			for span, n := range copies {
-				held[id][span] = max(held[id][span], n) // the same trace comes back for each of its services
-			}
-		}
-	}
-	return held, nil
-}
-
-// padHex restores the leading zeros that Jaeger's JSON leaves out of ids.
-func padHex(id string, width int) string {
-	return strings.Repeat("0", max(width-len(id), 0)) + id
-}
 
 // lokiLinesByTrace counts the tenant's log lines in Loki by their trace_id structured metadata.
 func lokiLinesByTrace(lokiURL, orgID string, from, to time.Time) (map[string]int, error) {

@@ -5,8 +5,6 @@
 package e2e
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"slices"
@@ -14,17 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/collector/pdata/plog"
-	"go.opentelemetry.io/collector/pdata/pmetric"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	"github.com/tailwise/tailwise/test/harness"
 )
-
-const spansPerTrace = 4
 
 func TestGatewayDeliversToRealBackends(t *testing.T) {
 	be := harness.StartBackends(t)
@@ -226,103 +218,3 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 		}
 	})
 }
-
-// makeTraces builds n traces of spansPerTrace spans (a server root and client children) for the
-// service; every fifth trace has an ERROR child. It returns the traces and their hex ids.
-func makeTraces(service string, n int, start time.Time) (ptrace.Traces, []string) {
-	td := ptrace.NewTraces()
-	rs := td.ResourceSpans().AppendEmpty()
-	rs.Resource().Attributes().PutStr("service.name", service)
-	spans := rs.ScopeSpans().AppendEmpty().Spans()
-	ids := make([]string, 0, n)
-	for i := range n {
-		tid := pcommon.TraceID(randomBytes16())
-		ids = append(ids, hex.EncodeToString(tid[:]))
-		t0 := start.Add(time.Duration(i) * time.Millisecond)
-		var rootID pcommon.SpanID
-		for s := range spansPerTrace {
-			sp := spans.AppendEmpty()
-			sp.SetTraceID(tid)
-			sid := pcommon.SpanID(randomBytes8())
-			sp.SetSpanID(sid)
-			dur := time.Duration(20+i) * time.Millisecond
-			if s == 0 {
-				rootID = sid
-				sp.SetName("GET /checkout")
-				sp.SetKind(ptrace.SpanKindServer)
-				dur *= 3
-			} else {
-				sp.SetParentSpanID(rootID)
-				sp.SetName(fmt.Sprintf("call-%d", s))
-				sp.SetKind(ptrace.SpanKindClient)
-			}
-			if i%5 == 0 && s == 2 {
-				sp.Status().SetCode(ptrace.StatusCodeError)
-			}
-			sp.SetStartTimestamp(pcommon.NewTimestampFromTime(t0))
-			sp.SetEndTimestamp(pcommon.NewTimestampFromTime(t0.Add(dur)))
-		}
-	}
-	return td, ids
-}
-
-func makeOrdersMetric(service string, value int64, start time.Time) pmetric.Metrics {
-	md := pmetric.NewMetrics()
-	rm := md.ResourceMetrics().AppendEmpty()
-	rm.Resource().Attributes().PutStr("service.name", service)
-	m := rm.ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
-	m.SetName("e2e.orders")
-	sum := m.SetEmptySum()
-	sum.SetIsMonotonic(true)
-	sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
-	dp := sum.DataPoints().AppendEmpty()
-	dp.SetStartTimestamp(pcommon.NewTimestampFromTime(start.Add(-time.Minute)))
-	dp.SetTimestamp(pcommon.NewTimestampFromTime(start))
-	dp.SetIntValue(value)
-	return md
-}
-
-func makeLog(service, traceID, body string, at time.Time) plog.Logs {
-	ld := plog.NewLogs()
-	rl := ld.ResourceLogs().AppendEmpty()
-	rl.Resource().Attributes().PutStr("service.name", service)
-	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
-	lr.SetTimestamp(pcommon.NewTimestampFromTime(at))
-	lr.SetSeverityNumber(plog.SeverityNumberInfo)
-	lr.SetSeverityText("INFO")
-	lr.Body().SetStr(body)
-	var tid pcommon.TraceID
-	if _, err := hex.Decode(tid[:], []byte(traceID)); err != nil {
-		panic(err)
-	}
-	lr.SetTraceID(tid)
-	lr.SetSpanID(pcommon.SpanID(randomBytes8()))
-	return ld
-}
-
-// awaitWholeTraces waits, up to timeout for each, until every trace is in Jaeger with all its
-// spansPerTrace spans, for the tenant.
-func awaitWholeTraces(be *harness.Backends, tenant harness.Tenant, ids []string, timeout time.Duration) error {
-	for _, id := range ids {
-		err := harness.Eventually(timeout, 500*time.Millisecond, func() error {
-			n, err := harness.JaegerTraceSpans(be.JaegerQueryURL, id, tenant.JaegerHeaders())
-			if err == nil && n != spansPerTrace {
-				err = fmt.Errorf("trace %s has %d of %d spans in Jaeger", id, n, spansPerTrace)
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func randomBytes16() (b [16]byte) { _, _ = rand.Read(b[:]); return }
-func randomBytes8() (b [8]byte)   { _, _ = rand.Read(b[:]); return }

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"go.opentelemetry.io/collector/pdata/ptrace"
-
 	"github.com/tailwise/tailwise/test/harness"
 )
 
@@ -80,18 +78,5 @@ func TestBackendOutagesLoseNothing(t *testing.T) {
 				t.Error(err)
 			}
 		})
-	}
-}
-
-// failAll marks a server span of every trace as failed.
-func failAll(td ptrace.Traces) {
-	for _, rs := range td.ResourceSpans().All() {
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, sp := range ss.Spans().All() {
-				if sp.Kind() == ptrace.SpanKindServer {
-					sp.Status().SetCode(ptrace.StatusCodeError)
-				}
-			}
-		}
 	}
 }

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"go.opentelemetry.io/collector/pdata/ptrace"
-
 	"github.com/tailwise/tailwise/internal/recording"
 	"github.com/tailwise/tailwise/test/harness"
 )
@@ -163,17 +161,4 @@ func TestReplayAtRecordedPaceThroughTheGateway(t *testing.T) {
 			t.Errorf("log links: %d of %d resolve; %d marked, %d wrongly", keptResolving, keptLines, markedLines, markedWrong)
 		}
 	})
-}
-
-func hasError(td ptrace.Traces) bool {
-	for _, rs := range td.ResourceSpans().All() {
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, sp := range ss.Spans().All() {
-				if sp.Status().Code() == ptrace.StatusCodeError {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }

@@ -192,23 +192,6 @@ func sendTenantData(t *testing.T, addr string, tn harness.Tenant, service string
 	}
 }
 
-// retryRefused calls send until it succeeds or fails with a non-retryable error, for at most a
-// minute.
-func retryRefused(send func() error) error {
-	deadline := time.Now().Add(time.Minute)
-	for {
-		err := send()
-		switch status.Code(err) {
-		case codes.ResourceExhausted, codes.Unavailable:
-			if time.Now().Before(deadline) {
-				time.Sleep(200 * time.Millisecond)
-				continue
-			}
-		}
-		return err
-	}
-}
-
 // jaegerSpansBySender counts the spans of the service that Jaeger returns to the tenant, split
 // by whether the sender marked on their process is the tenant.
 func jaegerSpansBySender(queryURL string, tn harness.Tenant, service string) (own, foreign int, err error) {

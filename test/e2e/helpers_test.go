@@ -130,7 +130,7 @@ func randomHex(n int) string {
 }
 
 func randomBytes16() (b [16]byte) { _, _ = rand.Read(b[:]); return }
-func randomBytes8() (b [8]byte) { _, _ = rand.Read(b[:]); return }
+func randomBytes8() (b [8]byte)   { _, _ = rand.Read(b[:]); return }
 
 // logTraceID is the trace id of a record as the gateway's trace_context processor finds it: the
 // record's own field, or an id written in its body or attributes.
@@ -215,6 +215,7 @@ func failAll(td ptrace.Traces) {
 	}
 }
 
+// hasError reports whether any span of td has status ERROR.
 func hasError(td ptrace.Traces) bool {
 	for _, rs := range td.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {

@@ -1,22 +1,18 @@
 package fleetextension
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
-	"go.opentelemetry.io/collector/confmap/xconfmap"
 
 	"github.com/tailwise/tailwise/extension/fleetextension/internal/metadata"
+	"github.com/tailwise/tailwise/internal/configtest"
 )
 
 func TestLoadConfig(t *testing.T) {
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	require.NoError(t, err)
 	const headless = "tailwise-gateway-headless.observability.svc.cluster.local"
 	tests := []struct {
 		name    string
@@ -35,16 +31,10 @@ func TestLoadConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sub, err := cm.Sub(component.NewIDWithName(metadata.Type, tt.name).String())
-			require.NoError(t, err)
 			cfg := NewFactory().CreateDefaultConfig()
-			require.NoError(t, sub.Unmarshal(cfg))
-			err = xconfmap.Validate(cfg)
+			err := configtest.Load(t, component.NewIDWithName(metadata.Type, tt.name), cfg)
 			if tt.wantErr != nil {
-				require.Error(t, err)
-				for _, want := range tt.wantErr {
-					assert.ErrorContains(t, err, want)
-				}
+				configtest.ErrorSays(t, err, tt.wantErr...)
 				return
 			}
 			require.NoError(t, err)

@@ -1,7 +1,6 @@
 package piiredactionprocessor
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -9,9 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
-	"go.opentelemetry.io/collector/confmap/xconfmap"
 
+	"github.com/tailwise/tailwise/internal/configtest"
 	"github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/metadata"
 	"github.com/tailwise/tailwise/processor/piiredactionprocessor/redact"
 )
@@ -72,19 +70,12 @@ func TestLoadConfig(t *testing.T) {
 			`custom_rules::0::validator: unknown validator "crc32"`,
 		}},
 	}
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	require.NoError(t, err)
 	for _, tt := range tests {
 		t.Run(tt.id.String(), func(t *testing.T) {
 			cfg := NewFactory().CreateDefaultConfig()
-			sub, err := cm.Sub(tt.id.String())
-			require.NoError(t, err)
-			require.NoError(t, sub.Unmarshal(cfg))
-			err = xconfmap.Validate(cfg)
+			err := configtest.Load(t, tt.id, cfg)
 			if len(tt.wantErr) > 0 {
-				for _, e := range tt.wantErr {
-					assert.ErrorContains(t, err, e)
-				}
+				configtest.ErrorSays(t, err, tt.wantErr...)
 				return
 			}
 			require.NoError(t, err)

@@ -2,7 +2,6 @@ package slosamplingprocessor
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,30 +10,29 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/tailwise/tailwise/internal/configtest"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
 )
 
-func loadConfig(t *testing.T, name string) *Config {
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	require.NoError(t, err)
-	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, name).String())
-	require.NoError(t, err)
+// loadConfig decodes the entry name of testdata/config.yaml and returns it with its validation
+// error.
+func loadConfig(t *testing.T, name string) (*Config, error) {
 	cfg := createDefaultConfig()
-	require.NoError(t, sub.Unmarshal(cfg))
-	return cfg
+	err := configtest.Load(t, component.NewIDWithName(metadata.Type, name), cfg)
+	return cfg, err
 }
 
 func TestLoadConfig(t *testing.T) {
-	assert.Equal(t, createDefaultConfig(), loadConfig(t, ""))
-	require.NoError(t, confmap.Validate(loadConfig(t, "")))
+	defaults, err := loadConfig(t, "")
+	require.NoError(t, err)
+	assert.Equal(t, createDefaultConfig(), defaults)
 
-	shop := loadConfig(t, "shop")
-	require.NoError(t, confmap.Validate(shop))
+	shop, err := loadConfig(t, "shop")
+	require.NoError(t, err)
 	want := createDefaultConfig()
 	want.DecisionDelay = 3 * time.Second
 	want.TraceTimeout = 20 * time.Second
@@ -65,16 +63,16 @@ func TestLoadConfig(t *testing.T) {
 }
 
 func TestReadmeExampleIsValid(t *testing.T) {
-	cfg := loadConfig(t, "webshop")
-	require.NoError(t, confmap.Validate(cfg))
+	cfg, err := loadConfig(t, "webshop")
+	require.NoError(t, err)
 	assert.Len(t, cfg.Objectives, 2)
 	assert.Equal(t, 2000.0, cfg.Budget.SpansPerSecond)
-	_, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	_, err = NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
 	require.NoError(t, err)
 }
 
 func TestValidateNamesFieldAndFix(t *testing.T) {
-	err := confmap.Validate(loadConfig(t, "invalid"))
+	_, err := loadConfig(t, "invalid")
 	require.Error(t, err)
 	for _, want := range []string{
 		"budget.spans_per_second must be positive",

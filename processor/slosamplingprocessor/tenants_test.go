@@ -8,7 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/otel/attribute"
@@ -19,15 +18,15 @@ import (
 )
 
 func TestReadmeTeamsExampleIsValid(t *testing.T) {
-	cfg := loadConfig(t, "teams")
-	require.NoError(t, confmap.Validate(cfg))
+	cfg, err := loadConfig(t, "teams")
+	require.NoError(t, err)
 	assert.Equal(t, engine.Tenants{Attribute: "tenant.id", Weights: map[string]float64{"shop": 2}, DefaultWeight: 1, MaxTenants: 1000}, cfg.Tenants)
-	_, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	_, err = NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
 	require.NoError(t, err)
 }
 
 func TestValidateTenantsNamesFieldAndFix(t *testing.T) {
-	err := confmap.Validate(loadConfig(t, "invalid_tenants"))
+	_, err := loadConfig(t, "invalid_tenants")
 	require.Error(t, err)
 	for _, want := range []string{
 		`tenants.weights["shop"] must be a positive number`,

@@ -10,31 +10,10 @@ import (
 	"github.com/tailwise/tailwise/internal/tenantid"
 )
 
-// overridesFile is the layout of the quota overrides YAML file.
+// overridesFile is the layout of the quota overrides YAML file: per tenant, the limits it sets,
+// decoded over the defaults so that the limits it leaves out keep their default.
 type overridesFile struct {
-	Tenants map[string]limitsOverride `mapstructure:"tenants"`
-}
-
-// limitsOverride sets some of a tenant's limits; the others stay at the defaults.
-type limitsOverride struct {
-	SpansPerSecond      *float64 `mapstructure:"spans_per_second"`
-	LogRecordsPerSecond *float64 `mapstructure:"log_records_per_second"`
-	DataPointsPerSecond *float64 `mapstructure:"data_points_per_second"`
-	BytesPerSecond      *float64 `mapstructure:"bytes_per_second"`
-}
-
-func (o limitsOverride) over(defaults Limits) Limits {
-	set := func(override *float64, value *float64) {
-		if override != nil {
-			*value = *override
-		}
-	}
-	l := defaults
-	set(o.SpansPerSecond, &l.SpansPerSecond)
-	set(o.LogRecordsPerSecond, &l.LogRecordsPerSecond)
-	set(o.DataPointsPerSecond, &l.DataPointsPerSecond)
-	set(o.BytesPerSecond, &l.BytesPerSecond)
-	return l
+	Tenants map[string]map[string]any `mapstructure:"tenants"`
 }
 
 func loadOverrides(path string, defaults Limits) (map[string]Limits, error) {
@@ -66,7 +45,11 @@ func parseOverrides(data []byte, defaults Limits) (map[string]Limits, error) {
 			errs = append(errs, fmt.Errorf("tenants: %w", err))
 			continue
 		}
-		l := override.over(defaults)
+		l := defaults
+		if err := confmap.NewFromStringMap(override).Unmarshal(&l); err != nil {
+			errs = append(errs, fmt.Errorf("tenants::%s: %w", tenant, err))
+			continue
+		}
 		if err := l.validate(); err != nil {
 			errs = append(errs, fmt.Errorf("tenants::%s::%w", tenant, err))
 			continue

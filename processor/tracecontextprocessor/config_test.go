@@ -1,15 +1,13 @@
 package tracecontextprocessor
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
-	"go.opentelemetry.io/collector/confmap/xconfmap"
 
+	"github.com/tailwise/tailwise/internal/configtest"
 	"github.com/tailwise/tailwise/processor/tracecontextprocessor/internal/metadata"
 	"github.com/tailwise/tailwise/processor/tracecontextprocessor/internal/tracectx"
 )
@@ -42,23 +40,16 @@ func TestLoadConfig(t *testing.T) {
 			"patterns[1]: error parsing regexp",
 		}},
 	}
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	require.NoError(t, err)
 	for _, tt := range tests {
 		t.Run("trace_context/"+tt.name, func(t *testing.T) {
-			sub, err := cm.Sub(component.NewIDWithName(metadata.Type, tt.name).String())
-			require.NoError(t, err)
 			cfg := createDefaultConfig()
-			require.NoError(t, sub.Unmarshal(cfg))
-			err = xconfmap.Validate(cfg)
+			err := configtest.Load(t, component.NewIDWithName(metadata.Type, tt.name), cfg)
 			if len(tt.wantErr) == 0 {
 				require.NoError(t, err)
 				assert.Equal(t, tt.want, cfg)
 				return
 			}
-			for _, want := range tt.wantErr {
-				assert.ErrorContains(t, err, want)
-			}
+			configtest.ErrorSays(t, err, tt.wantErr...)
 		})
 	}
 }

@@ -23,6 +23,10 @@ type Config struct {
 	// Fleet, when set, names the fleet extension: the budget is then the fleet's, and each
 	// gateway keeps budget / N for the N gateways the extension counts.
 	Fleet *component.ID `mapstructure:"fleet"`
+	// HeadSampling, when set, names the head_sampling extension: the processor reports its rates
+	// to it, counts root spans by their head probability, and joins the head probability to its
+	// own in the ot=th of kept spans.
+	HeadSampling *component.ID `mapstructure:"head_sampling"`
 }
 
 // Validate reports every invalid option with the fix.

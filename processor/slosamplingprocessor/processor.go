@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/tailwise/tailwise/extension/fleetextension"
+	"github.com/tailwise/tailwise/extension/headsamplingextension"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
 	"github.com/tailwise/tailwise/internal/periodic"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
@@ -36,6 +37,9 @@ type sloSampler struct {
 	unsubscribe     func() // from the fleet's membership; nil without the fleet option
 	now             func() time.Time
 	registry        tracedecisionextension.Registry // nil without the decisions option
+	headSamplingID  *component.ID
+	head            *headStage // nil without the head_sampling option
+	cfg             *Config
 
 	mu     sync.Mutex
 	engine *engine.Engine
@@ -64,6 +68,8 @@ func newSLOSampler(set processor.Settings, cfg *Config, next consumer.Traces) (*
 		shutdownTimeout: cfg.ShutdownTimeout,
 		decisionsID:     cfg.Decisions,
 		fleetID:         cfg.Fleet,
+		headSamplingID:  cfg.HeadSampling,
+		cfg:             cfg,
 		now:             time.Now,
 		engine:          e,
 	}, nil
@@ -94,6 +100,18 @@ func (p *sloSampler) Start(_ context.Context, host component.Host) error {
 			p.mu.Unlock()
 		})
 	}
+	if p.headSamplingID != nil {
+		source, err := headsamplingextension.Find(host, *p.headSamplingID)
+		if err != nil {
+			return fmt.Errorf("head_sampling: %w", err)
+		}
+		source.AttachSampler(p.cfg.Budget.SpansPerSecond, p.fleetID != nil)
+		objectives := p.cfg.Objectives
+		p.mu.Lock()
+		p.head = newHeadStage(source)
+		p.observer.adjusted = func(s *engine.Snapshot) { source.ObserveState(stateFor(s, objectives)) }
+		p.mu.Unlock()
+	}
 	// A tick in progress at Shutdown finishes forwarding its decisions.
 	p.ticks = periodic.Start(tickInterval, func(ctx context.Context) { p.advance(context.WithoutCancel(ctx)) })
 	return nil
@@ -111,6 +129,9 @@ func (p *sloSampler) advance(ctx context.Context) {
 // decisions is refused with a retryable error.
 func (p *sloSampler) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
 	p.telemetry.ProcessorSloSamplingSpansReceived.Add(ctx, int64(td.SpanCount()))
+	if p.head != nil {
+		p.head.intake(p.now(), td)
+	}
 	p.mu.Lock()
 	out, err := p.engine.Ingest(p.now(), td)
 	p.mu.Unlock()
@@ -140,6 +161,9 @@ func (p *sloSampler) forward(ctx context.Context, decisions []engine.Decision, l
 	spans := out.SpanCount()
 	if spans == 0 {
 		return
+	}
+	if p.head != nil {
+		p.head.stamp(out)
 	}
 	if err := p.next.ConsumeTraces(ctx, out); err != nil {
 		p.observer.refused(spans, "downstream_error")

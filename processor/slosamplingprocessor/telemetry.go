@@ -17,6 +17,8 @@ type telemetryObserver struct {
 	tb *metadata.TelemetryBuilder
 	// decisionOptions caches attribute sets: decisions repeat few combinations.
 	decisionOptions map[decisionKey]decisionOptions
+	// adjusted, when set, also receives every snapshot (the head_sampling extension's feed).
+	adjusted func(s *engine.Snapshot)
 }
 
 type decisionKey struct {
@@ -78,6 +80,9 @@ func (o *telemetryObserver) refused(spans int, reason string) {
 }
 
 func (o *telemetryObserver) Adjusted(s *engine.Snapshot) {
+	if o.adjusted != nil {
+		o.adjusted(s)
+	}
 	ctx := context.Background()
 	o.tb.ProcessorSloSamplingBufferedTraces.Record(ctx, int64(s.BufferedTraces))
 	o.tb.ProcessorSloSamplingBufferedBytes.Record(ctx, s.BufferedBytes)

@@ -19,7 +19,7 @@ type fakeSource struct {
 	served map[string]float64
 }
 
-func (*fakeSource) AttachSampler(float64, bool)            {}
+func (*fakeSource) AttachSampler(float64, bool)              {}
 func (*fakeSource) ObserveState(headsamplingextension.State) {}
 func (f *fakeSource) ObserveRoots(_ time.Time, roots []headsamplingextension.Root) {
 	f.roots = append(f.roots, roots...)

@@ -76,14 +76,14 @@ func TestValidateNamesFieldAndFix(t *testing.T) {
 	require.Error(t, err)
 	for _, want := range []string{
 		"budget.spans_per_second must be positive",
-		"budget.violation_share must be in (0, 1]",
-		"decision_delay must be positive, e.g. 2s",
+		"budget::violation_share: must be in (0, 1]",
+		"decision_delay: must be positive, e.g. 2s",
 		"shutdown_timeout must be positive, e.g. 10s",
-		"objectives[0]: name must be set",
-		"objectives[0]: latency.threshold must be positive",
-		"objectives[0]: latency.target must be in (0, 1), e.g. 0.99",
-		"objectives[1]: match.condition",
-		`objectives[1]: errors.http_status_classes: "6xx" is not a status class`,
+		"objectives::0::name: must be set",
+		"objectives::0::latency::threshold: must be positive",
+		"objectives::0::latency::target: must be in (0, 1), e.g. 0.99",
+		"objectives::1::match::condition",
+		`objectives::1::errors::http_status_classes: "6xx" is not a status class`,
 	} {
 		assert.Equal(t, 1, strings.Count(err.Error(), want), "reported once: %s", want)
 	}
@@ -98,17 +98,17 @@ func TestValidateTable(t *testing.T) {
 	}{
 		{"defaults", func(*Config) {}, ""},
 		{"shutdown timeout", func(c *Config) { c.ShutdownTimeout = 0 }, "shutdown_timeout must be positive"},
-		{"timeout shorter than delay", func(c *Config) { c.TraceTimeout = time.Second }, "trace_timeout (1s) must not be shorter than decision_delay (2s)"},
-		{"tiny buffer", func(c *Config) { c.MaxBufferedBytes = 1000 }, "max_buffered_bytes must be at least 1048576"},
-		{"negative traces budget", func(c *Config) { c.Budget.TracesPerSecond = -1 }, "budget.traces_per_second must be positive, or 0"},
-		{"negative bytes budget", func(c *Config) { c.Budget.BytesPerSecond = -1 }, "budget.bytes_per_second must be positive, or 0"},
-		{"boost below one", func(c *Config) { c.BurnRate.Boost = 0.5 }, "burn_rate.boost must be >= 1"},
-		{"windows reversed", func(c *Config) { c.BurnRate.LongWindow = time.Minute }, "burn_rate.long_window must be at least burn_rate.short_window"},
-		{"objective without target", func(c *Config) { c.Objectives = []engine.Objective{{Name: "x"}} }, "objectives[0]: set latency and/or errors"},
+		{"timeout shorter than delay", func(c *Config) { c.TraceTimeout = time.Second }, "trace_timeout: 1s is shorter than decision_delay (2s)"},
+		{"tiny buffer", func(c *Config) { c.MaxBufferedBytes = 1000 }, "max_buffered_bytes: must be at least 1048576"},
+		{"negative traces budget", func(c *Config) { c.Budget.TracesPerSecond = -1 }, "budget::traces_per_second: must be positive, or 0"},
+		{"negative bytes budget", func(c *Config) { c.Budget.BytesPerSecond = -1 }, "budget::bytes_per_second: must be positive, or 0"},
+		{"boost below one", func(c *Config) { c.BurnRate.Boost = 0.5 }, "burn_rate::boost: must be >= 1"},
+		{"windows reversed", func(c *Config) { c.BurnRate.LongWindow = time.Minute }, "burn_rate::long_window: must be at least burn_rate::short_window"},
+		{"objective without target", func(c *Config) { c.Objectives = []engine.Objective{{Name: "x"}} }, "objectives::0: set latency and/or errors"},
 		{"duplicate names", func(c *Config) {
 			o := engine.Objective{Name: "x", Errors: &engine.ErrorObjective{Target: 0.99}}
 			c.Objectives = []engine.Objective{o, o}
-		}, `objectives[1].name "x" is used twice`},
+		}, `objectives::1::name: "x" is used twice`},
 		{"grpc code out of range", func(c *Config) {
 			c.Objectives = []engine.Objective{{Name: "x", Errors: &engine.ErrorObjective{Target: 0.99, GRPCStatusCodes: []int64{17}}}}
 		}, "17 is not a gRPC code"},

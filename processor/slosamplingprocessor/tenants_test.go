@@ -29,10 +29,10 @@ func TestValidateTenantsNamesFieldAndFix(t *testing.T) {
 	_, err := loadConfig(t, "invalid_tenants")
 	require.Error(t, err)
 	for _, want := range []string{
-		`tenants.weights["shop"] must be a positive number`,
-		"tenants.default_weight must be a positive number, e.g. 1",
-		"tenants.max_tenants must be positive, e.g. 1000",
-		"tenants.weights are set but tenants.attribute is empty: set the resource attribute naming the tenant, e.g. tenant.id",
+		"tenants::weights::shop: must be a positive number",
+		"tenants::default_weight: must be a positive number, e.g. 1",
+		"tenants::max_tenants: must be positive, e.g. 1000",
+		"tenants::attribute: empty while tenants::weights are set; set the resource attribute naming the tenant, e.g. tenant.id",
 	} {
 		assert.Equal(t, 1, strings.Count(err.Error(), want), "reported once: %s", want)
 	}

@@ -97,56 +97,56 @@ func (c *Config) Check() error {
 	var errs []error
 	positive := func(field string, d time.Duration, example string) {
 		if d <= 0 {
-			errs = append(errs, fmt.Errorf("%s must be positive, e.g. %s", field, example))
+			errs = append(errs, fmt.Errorf("%s: must be positive, e.g. %s", field, example))
 		}
 	}
 	positive("decision_delay", c.DecisionDelay, "2s")
 	positive("trace_timeout", c.TraceTimeout, "30s")
 	positive("adjust_interval", c.AdjustInterval, "1s")
 	positive("rate_window", c.RateWindow, "10s")
-	positive("burn_rate.short_window", c.BurnRate.ShortWindow, "5m")
-	positive("burn_rate.long_window", c.BurnRate.LongWindow, "1h")
+	positive("burn_rate::short_window", c.BurnRate.ShortWindow, "5m")
+	positive("burn_rate::long_window", c.BurnRate.LongWindow, "1h")
 	if c.DecisionDelay > 0 && c.TraceTimeout > 0 && c.TraceTimeout < c.DecisionDelay {
-		errs = append(errs, fmt.Errorf("trace_timeout (%s) must not be shorter than decision_delay (%s): raise trace_timeout", c.TraceTimeout, c.DecisionDelay))
+		errs = append(errs, fmt.Errorf("trace_timeout: %s is shorter than decision_delay (%s); raise trace_timeout", c.TraceTimeout, c.DecisionDelay))
 	}
 	if c.BurnRate.LongWindow > 0 && c.BurnRate.LongWindow < c.BurnRate.ShortWindow {
-		errs = append(errs, errors.New("burn_rate.long_window must be at least burn_rate.short_window, e.g. 5m and 1h"))
+		errs = append(errs, errors.New("burn_rate::long_window: must be at least burn_rate::short_window, e.g. 5m and 1h"))
 	}
 	if c.MaxSpansPerTrace <= 0 {
-		errs = append(errs, errors.New("max_spans_per_trace must be positive, e.g. 10000"))
+		errs = append(errs, errors.New("max_spans_per_trace: must be positive, e.g. 10000"))
 	}
 	if c.MaxBufferedBytes < 1<<20 {
-		errs = append(errs, errors.New("max_buffered_bytes must be at least 1048576 (1 MiB), e.g. 268435456 for 256 MiB"))
+		errs = append(errs, errors.New("max_buffered_bytes: must be at least 1048576 (1 MiB), e.g. 268435456 for 256 MiB"))
 	}
 	if !(c.Budget.SpansPerSecond > 0) {
 		errs = append(errs, errors.New("budget.spans_per_second must be positive: the output rate to aim at, e.g. 1000"))
 	}
 	if c.Budget.TracesPerSecond < 0 {
-		errs = append(errs, errors.New("budget.traces_per_second must be positive, or 0 to leave traces per second unbounded"))
+		errs = append(errs, errors.New("budget::traces_per_second: must be positive, or 0 to leave traces per second unbounded"))
 	}
 	if c.Budget.BytesPerSecond < 0 {
-		errs = append(errs, errors.New("budget.bytes_per_second must be positive, or 0 to leave bytes per second unbounded"))
+		errs = append(errs, errors.New("budget::bytes_per_second: must be positive, or 0 to leave bytes per second unbounded"))
 	}
 	if !(c.Budget.ViolationShare > 0 && c.Budget.ViolationShare <= 1) {
-		errs = append(errs, errors.New("budget.violation_share must be in (0, 1], e.g. 0.5 to let SLO-violating traces take at most half the budget (1, the default, lets them take all of it after every stratum's minimum representation)"))
+		errs = append(errs, errors.New("budget::violation_share: must be in (0, 1], e.g. 0.5 to let SLO-violating traces take at most half the budget (1, the default, lets them take all of it after every stratum's minimum representation)"))
 	}
 	if c.MinTracesPerStratumPerMinute < 0 {
-		errs = append(errs, errors.New("min_traces_per_stratum_per_minute must be >= 0, e.g. 1"))
+		errs = append(errs, errors.New("min_traces_per_stratum_per_minute: must be >= 0, e.g. 1"))
 	}
 	if c.MaxStrata <= 0 {
-		errs = append(errs, errors.New("max_strata must be positive, e.g. 1000"))
+		errs = append(errs, errors.New("max_strata: must be positive, e.g. 1000"))
 	}
 	if !(c.BurnRate.Threshold > 0) {
-		errs = append(errs, errors.New("burn_rate.threshold must be positive, e.g. 14.4"))
+		errs = append(errs, errors.New("burn_rate::threshold: must be positive, e.g. 14.4"))
 	}
 	if !(c.BurnRate.Boost >= 1) {
-		errs = append(errs, errors.New("burn_rate.boost must be >= 1 (1 disables the boost), e.g. 4"))
+		errs = append(errs, errors.New("burn_rate::boost: must be >= 1 (1 disables the boost), e.g. 4"))
 	}
 	if c.DecisionCache.KeptTraces <= 0 {
-		errs = append(errs, errors.New("decision_cache.kept_traces must be positive, e.g. 100000"))
+		errs = append(errs, errors.New("decision_cache::kept_traces: must be positive, e.g. 100000"))
 	}
 	if c.DecisionCache.DroppedTraces <= 0 {
-		errs = append(errs, errors.New("decision_cache.dropped_traces must be positive, e.g. 1000000"))
+		errs = append(errs, errors.New("decision_cache::dropped_traces: must be positive, e.g. 1000000"))
 	}
 	errs = append(errs, c.Tenants.check()...)
 	if len(c.Objectives) > maxObjectives {
@@ -156,12 +156,10 @@ func (c *Config) Check() error {
 	for i := range c.Objectives {
 		o := &c.Objectives[i]
 		if names[o.Name] {
-			errs = append(errs, fmt.Errorf("objectives[%d].name %q is used twice: names must be unique", i, o.Name))
+			errs = append(errs, fmt.Errorf("objectives::%d::name: %q is used twice; give each objective its own name", i, o.Name))
 		}
 		names[o.Name] = true
-		for _, err := range o.validate() {
-			errs = append(errs, fmt.Errorf("objectives[%d]: %w", i, err))
-		}
+		errs = append(errs, o.validate(fmt.Sprintf("objectives::%d", i))...)
 	}
 	return errors.Join(errs...)
 }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -47,40 +46,41 @@ type ErrorObjective struct {
 	GRPCStatusCodes   []int64  `mapstructure:"grpc_status_codes"`
 }
 
-func (o *Objective) validate() []error {
+// validate reports every invalid field of the objective at path, e.g. objectives::0.
+func (o *Objective) validate(path string) []error {
 	var errs []error
 	if o.Name == "" {
-		errs = append(errs, errors.New("name must be set, e.g. checkout-latency"))
+		errs = append(errs, fmt.Errorf("%s::name: must be set, e.g. checkout-latency", path))
 	}
 	if o.Latency == nil && o.Errors == nil {
-		errs = append(errs, errors.New("set latency and/or errors: an objective needs something to meet"))
+		errs = append(errs, fmt.Errorf("%s: set latency and/or errors; an objective needs something to meet", path))
 	}
 	if o.Latency != nil {
 		if o.Latency.Threshold <= 0 {
-			errs = append(errs, errors.New("latency.threshold must be positive, e.g. 500ms"))
+			errs = append(errs, fmt.Errorf("%s::latency::threshold: must be positive, e.g. 500ms", path))
 		}
 		if !validTarget(o.Latency.Target) {
-			errs = append(errs, errors.New("latency.target must be in (0, 1), e.g. 0.99 for 99%"))
+			errs = append(errs, fmt.Errorf("%s::latency::target: must be in (0, 1), e.g. 0.99 for 99%%", path))
 		}
 	}
 	if o.Errors != nil {
 		if !validTarget(o.Errors.Target) {
-			errs = append(errs, errors.New("errors.target must be in (0, 1), e.g. 0.999 for 99.9%"))
+			errs = append(errs, fmt.Errorf("%s::errors::target: must be in (0, 1), e.g. 0.999 for 99.9%%", path))
 		}
 		for _, c := range o.Errors.HTTPStatusClasses {
 			if _, err := parseStatusClass(c); err != nil {
-				errs = append(errs, fmt.Errorf("errors.http_status_classes: %w", err))
+				errs = append(errs, fmt.Errorf("%s::errors::http_status_classes: %w", path, err))
 			}
 		}
 		for _, c := range o.Errors.GRPCStatusCodes {
 			if c < 0 || c > 16 {
-				errs = append(errs, fmt.Errorf("errors.grpc_status_codes: %d is not a gRPC code; use 0 to 16, e.g. 13 (INTERNAL)", c))
+				errs = append(errs, fmt.Errorf("%s::errors::grpc_status_codes: %d is not a gRPC code; use 0 to 16, e.g. 13 (INTERNAL)", path, c))
 			}
 		}
 	}
 	if o.Match.Condition != "" {
 		if _, err := parseCondition(o.Match.Condition); err != nil {
-			errs = append(errs, fmt.Errorf("match.condition: %w", err))
+			errs = append(errs, fmt.Errorf("%s::match::condition: %w", path, err))
 		}
 	}
 	return errs

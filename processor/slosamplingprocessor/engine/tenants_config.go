@@ -47,10 +47,10 @@ func (t *Tenants) weight(name string) float64 {
 func (t *Tenants) check() []error {
 	var errs []error
 	if !(t.DefaultWeight > 0) || math.IsInf(t.DefaultWeight, 0) {
-		errs = append(errs, errors.New("tenants.default_weight must be a positive number, e.g. 1"))
+		errs = append(errs, errors.New("tenants::default_weight: must be a positive number, e.g. 1"))
 	}
 	if t.MaxTenants <= 0 {
-		errs = append(errs, errors.New("tenants.max_tenants must be positive, e.g. 1000"))
+		errs = append(errs, errors.New("tenants::max_tenants: must be positive, e.g. 1000"))
 	}
 	names := make([]string, 0, len(t.Weights))
 	for name := range t.Weights {
@@ -59,11 +59,11 @@ func (t *Tenants) check() []error {
 	slices.Sort(names)
 	for _, name := range names {
 		if w := t.Weights[name]; !(w > 0) || math.IsInf(w, 0) {
-			errs = append(errs, fmt.Errorf("tenants.weights[%q] must be a positive number, e.g. 2 to give the tenant twice the default share", name))
+			errs = append(errs, fmt.Errorf("tenants::weights::%s: must be a positive number, e.g. 2 to give the tenant twice the default share", name))
 		}
 	}
 	if t.Attribute == "" && len(t.Weights) > 0 {
-		errs = append(errs, errors.New("tenants.weights are set but tenants.attribute is empty: set the resource attribute naming the tenant, e.g. tenant.id"))
+		errs = append(errs, errors.New("tenants::attribute: empty while tenants::weights are set; set the resource attribute naming the tenant, e.g. tenant.id"))
 	}
 	return errs
 }

@@ -19,22 +19,22 @@ func TestTenantsCheck(t *testing.T) {
 		{
 			name:    "weights without attribute",
 			tenants: Tenants{Weights: map[string]float64{"team-a": 2}, DefaultWeight: 1, MaxTenants: 10},
-			wantErr: []string{"tenants.weights are set but tenants.attribute is empty: set the resource attribute naming the tenant, e.g. tenant.id"},
+			wantErr: []string{"tenants::attribute: empty while tenants::weights are set; set the resource attribute naming the tenant, e.g. tenant.id"},
 		},
 		{
 			name:    "non-positive and infinite weights",
 			tenants: Tenants{Attribute: "tenant.id", Weights: map[string]float64{"b": 0, "a": -1, "c": math.Inf(1), "d": math.NaN()}, DefaultWeight: 1, MaxTenants: 10},
-			wantErr: []string{`tenants.weights["a"] must be a positive number`, `tenants.weights["b"]`, `tenants.weights["c"]`, `tenants.weights["d"]`},
+			wantErr: []string{"tenants::weights::a: must be a positive number", "tenants::weights::b:", "tenants::weights::c:", "tenants::weights::d:"},
 		},
 		{
 			name:    "default weight",
 			tenants: Tenants{DefaultWeight: 0, MaxTenants: 10},
-			wantErr: []string{"tenants.default_weight must be a positive number, e.g. 1"},
+			wantErr: []string{"tenants::default_weight: must be a positive number, e.g. 1"},
 		},
 		{
 			name:    "max tenants",
 			tenants: Tenants{DefaultWeight: 1, MaxTenants: 0},
-			wantErr: []string{"tenants.max_tenants must be positive, e.g. 1000"},
+			wantErr: []string{"tenants::max_tenants: must be positive, e.g. 1000"},
 		},
 	}
 	for _, tt := range tests {

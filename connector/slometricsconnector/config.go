@@ -79,10 +79,10 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("max_series: %d must be at least 1", c.MaxSeries))
 	}
 	if c.Exemplars.CandidatesPerBucket < 1 {
-		errs = append(errs, fmt.Errorf("exemplars.candidates_per_bucket: %d must be at least 1", c.Exemplars.CandidatesPerBucket))
+		errs = append(errs, fmt.Errorf("exemplars::candidates_per_bucket: %d must be at least 1", c.Exemplars.CandidatesPerBucket))
 	}
 	if c.Exemplars.MaxWait < c.FlushInterval {
-		errs = append(errs, fmt.Errorf("exemplars.max_wait: %v must be at least flush_interval (%v) and should exceed the sampler's trace_timeout", c.Exemplars.MaxWait, c.FlushInterval))
+		errs = append(errs, fmt.Errorf("exemplars::max_wait: %v must be at least flush_interval (%v) and should exceed the sampler's trace_timeout", c.Exemplars.MaxWait, c.FlushInterval))
 	}
 	return errors.Join(errs...)
 }

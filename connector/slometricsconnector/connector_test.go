@@ -35,7 +35,7 @@ func TestLoadConfig(t *testing.T) {
 				c.Exemplars.CandidatesPerBucket == 2 && c.Exemplars.MaxWait == 90*time.Second
 		}},
 		{name: "bad", wantErr: []string{"decisions: name the trace_decisions", "buckets: [1s 200ms] must be strictly increasing",
-			"flush_interval: 0s must be positive", "max_series: 0", "exemplars.candidates_per_bucket: 0", "exemplars.max_wait: -1s"}},
+			"flush_interval: 0s must be positive", "max_series: 0", "exemplars::candidates_per_bucket: 0", "exemplars::max_wait: -1s"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := createDefaultConfig().(*Config)

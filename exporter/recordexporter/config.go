@@ -37,10 +37,10 @@ func (c *Config) Validate() error {
 		errs = append(errs, errors.New("path: set the recording file, e.g. /var/lib/tailwise/rec/traffic.jsonl.zst"))
 	}
 	if c.Rotation.MaxMegabytes < 0 {
-		errs = append(errs, fmt.Errorf("rotation.max_megabytes: %d is negative; use 0 to never rotate", c.Rotation.MaxMegabytes))
+		errs = append(errs, fmt.Errorf("rotation::max_megabytes: %d is negative; use 0 to never rotate", c.Rotation.MaxMegabytes))
 	}
 	if c.Rotation.MaxFiles < 0 {
-		errs = append(errs, fmt.Errorf("rotation.max_files: %d is negative; use 0 to keep every rotated file", c.Rotation.MaxFiles))
+		errs = append(errs, fmt.Errorf("rotation::max_files: %d is negative; use 0 to keep every rotated file", c.Rotation.MaxFiles))
 	}
 	if c.FlushInterval <= 0 {
 		errs = append(errs, fmt.Errorf("flush_interval: %v must be positive, e.g. 1s", c.FlushInterval))

@@ -21,7 +21,7 @@ func TestLoadConfig(t *testing.T) {
 			Path: "/var/lib/tailwise/rec/traffic.jsonl.gz", Rotation: Rotation{MaxMegabytes: 50, MaxFiles: 10}, FlushInterval: 5 * time.Second,
 		}},
 		{id: component.NewIDWithName(metadata.Type, "bad"), wantErr: []string{
-			"path: set the recording file", "rotation.max_megabytes: -1 is negative", "rotation.max_files: -2 is negative", "flush_interval: 0s must be positive",
+			"path: set the recording file", "rotation::max_megabytes: -1 is negative", "rotation::max_files: -2 is negative", "flush_interval: 0s must be positive",
 		}},
 	} {
 		t.Run(c.id.String(), func(t *testing.T) {

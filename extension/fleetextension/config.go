@@ -52,25 +52,25 @@ func (c *Config) Validate() error {
 	if c.Static != nil {
 		set = append(set, "static")
 		if c.Static.Members < 1 {
-			errs = append(errs, fmt.Errorf("static.members: %d is below 1; set it to the number of gateways in the fleet", c.Static.Members))
+			errs = append(errs, fmt.Errorf("static::members: %d is below 1; set it to the number of gateways in the fleet", c.Static.Members))
 		}
 	}
 	if c.DNS != nil {
 		set = append(set, "dns")
 		if strings.TrimSpace(c.DNS.Hostname) == "" {
-			errs = append(errs, errors.New("dns.hostname: required; use the headless service of the gateways, as the load-balancing exporter's resolver does"))
+			errs = append(errs, errors.New("dns::hostname: required; use the headless service of the gateways, as the load-balancing exporter's resolver does"))
 		}
 		if c.DNS.Interval < 0 {
-			errs = append(errs, fmt.Errorf("dns.interval: %v is negative; use a duration such as 10s, or leave it unset", c.DNS.Interval))
+			errs = append(errs, fmt.Errorf("dns::interval: %v is negative; use a duration such as 10s, or leave it unset", c.DNS.Interval))
 		}
 	}
 	if c.File != nil {
 		set = append(set, "file")
 		if strings.TrimSpace(c.File.Path) == "" {
-			errs = append(errs, errors.New("file.path: required; use the file that lists the gateways, one host:port a line"))
+			errs = append(errs, errors.New("file::path: required; use the file that lists the gateways, one host:port a line"))
 		}
 		if c.File.Interval < 0 {
-			errs = append(errs, fmt.Errorf("file.interval: %v is negative; use a duration such as 5s, or leave it unset", c.File.Interval))
+			errs = append(errs, fmt.Errorf("file::interval: %v is negative; use a duration such as 5s, or leave it unset", c.File.Interval))
 		}
 	}
 	switch len(set) {

@@ -25,9 +25,9 @@ func TestLoadConfig(t *testing.T) {
 		{name: "file", want: &Config{File: &FileConfig{Path: "/etc/tailwise/fleet/members", Interval: 5 * time.Second}}},
 		{name: "no_source", wantErr: []string{"set exactly one of static, dns or file"}},
 		{name: "two_sources", wantErr: []string{"static, file are all set: keep exactly one source"}},
-		{name: "zero_members", wantErr: []string{"static.members: 0 is below 1; set it to the number of gateways"}},
-		{name: "dns_without_hostname", wantErr: []string{"dns.hostname: required; use the headless service"}},
-		{name: "file_negative_interval", wantErr: []string{"file.interval: -5s is negative"}},
+		{name: "zero_members", wantErr: []string{"static::members: 0 is below 1; set it to the number of gateways"}},
+		{name: "dns_without_hostname", wantErr: []string{"dns::hostname: required; use the headless service"}},
+		{name: "file_negative_interval", wantErr: []string{"file::interval: -5s is negative"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -111,50 +111,50 @@ func (f *credentialsFile) index() (*credentials, error) {
 	var errs []error
 	for i, tenant := range f.Tenants {
 		if err := tenantid.ValidateID(tenant); err != nil {
-			errs = append(errs, fmt.Errorf("tenants[%d]: %w", i, err))
+			errs = append(errs, fmt.Errorf("tenants::%d: %w", i, err))
 		}
 		c.known[tenant] = struct{}{}
 	}
 	for i, t := range f.Tokens {
-		field := fmt.Sprintf("tokens[%d]", i)
+		field := fmt.Sprintf("tokens::%d", i)
 		p, err := c.principal(field, "token:"+prefix(t.SHA256), t.grant)
 		errs = append(errs, err)
 		digest, err := parseDigest(t.SHA256)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s.sha256: %w", field, err))
+			errs = append(errs, fmt.Errorf("%s::sha256: %w", field, err))
 			continue
 		}
 		if _, dup := c.tokens[digest]; dup {
-			errs = append(errs, fmt.Errorf("%s.sha256: the digest is listed twice; keep one entry per token", field))
+			errs = append(errs, fmt.Errorf("%s::sha256: the digest is listed twice; keep one entry per token", field))
 		}
 		c.tokens[digest] = p
 	}
 	for i, u := range f.Users {
-		field := fmt.Sprintf("users[%d]", i)
+		field := fmt.Sprintf("users::%d", i)
 		p, err := c.principal(field, "user:"+u.Username, u.grant)
 		errs = append(errs, err)
 		if u.Username == "" || strings.Contains(u.Username, ":") {
-			errs = append(errs, fmt.Errorf("%s.username: %q must be non-empty and without ':'", field, u.Username))
+			errs = append(errs, fmt.Errorf("%s::username: %q must be non-empty and without ':'", field, u.Username))
 		}
 		if _, err := bcrypt.Cost([]byte(u.Bcrypt)); err != nil {
-			errs = append(errs, fmt.Errorf("%s.bcrypt: not a bcrypt hash (%w); create one with `htpasswd -nbBC 10 user password`", field, err))
+			errs = append(errs, fmt.Errorf("%s::bcrypt: not a bcrypt hash (%w); create one with `htpasswd -nbBC 10 user password`", field, err))
 		}
 		if _, dup := c.users[u.Username]; dup {
-			errs = append(errs, fmt.Errorf("%s.username: %q is listed twice", field, u.Username))
+			errs = append(errs, fmt.Errorf("%s::username: %q is listed twice", field, u.Username))
 		}
 		c.users[u.Username] = user{hash: []byte(u.Bcrypt), principal: p}
 	}
 	for i, cert := range f.Certificates {
-		field := fmt.Sprintf("certificates[%d]", i)
+		field := fmt.Sprintf("certificates::%d", i)
 		switch {
 		case (cert.SubjectCN == "") == (cert.SAN == ""):
 			errs = append(errs, fmt.Errorf("%s: set exactly one of subject_cn and san", field))
 		case cert.SubjectCN != "":
 			p, err := c.principal(field, "cert:cn="+cert.SubjectCN, cert.grant)
-			errs = append(errs, err, addUnique(c.certCN, cert.SubjectCN, p, field+".subject_cn"))
+			errs = append(errs, err, addUnique(c.certCN, cert.SubjectCN, p, field+"::subject_cn"))
 		default:
 			p, err := c.principal(field, "cert:san="+cert.SAN, cert.grant)
-			errs = append(errs, err, addUnique(c.certSAN, cert.SAN, p, field+".san"))
+			errs = append(errs, err, addUnique(c.certSAN, cert.SAN, p, field+"::san"))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -167,12 +167,12 @@ func (f *credentialsFile) index() (*credentials, error) {
 func (c *credentials) principal(field, subject string, g grant) (*principal, error) {
 	var errs []error
 	if err := tenantid.ValidateID(g.Tenant); err != nil {
-		errs = append(errs, fmt.Errorf("%s.tenant: %w", field, err))
+		errs = append(errs, fmt.Errorf("%s::tenant: %w", field, err))
 	}
 	tenants := append([]string{g.Tenant}, g.MayClaim...)
 	for i, tenant := range g.MayClaim {
 		if err := tenantid.ValidateID(tenant); err != nil {
-			errs = append(errs, fmt.Errorf("%s.may_claim[%d]: %w", field, i, err))
+			errs = append(errs, fmt.Errorf("%s::may_claim::%d: %w", field, i, err))
 		}
 	}
 	for _, tenant := range tenants {

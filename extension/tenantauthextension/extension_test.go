@@ -202,7 +202,7 @@ func TestStartFailsOnBadCredentialsFile(t *testing.T) {
 	cfg.CredentialsFile = path
 	a, err := newTenantAuth(cfg, componenttest.NewNopTelemetrySettings())
 	require.NoError(t, err)
-	assert.ErrorContains(t, a.Start(context.Background(), componenttest.NewNopHost()), "tokens[0].sha256")
+	assert.ErrorContains(t, a.Start(context.Background(), componenttest.NewNopHost()), "tokens::0::sha256")
 	require.NoError(t, a.Shutdown(context.Background()))
 }
 

@@ -33,7 +33,7 @@ type Config struct {
 func (c *Config) Validate() error {
 	err := c.Check()
 	if c.ShutdownTimeout <= 0 {
-		err = errors.Join(err, errors.New("shutdown_timeout must be positive, e.g. 10s"))
+		err = errors.Join(err, errors.New("shutdown_timeout: must be positive, e.g. 10s"))
 	}
 	return err
 }

@@ -78,7 +78,7 @@ func TestValidateNamesFieldAndFix(t *testing.T) {
 		"budget.spans_per_second must be positive",
 		"budget::violation_share: must be in (0, 1]",
 		"decision_delay: must be positive, e.g. 2s",
-		"shutdown_timeout must be positive, e.g. 10s",
+		"shutdown_timeout: must be positive, e.g. 10s",
 		"objectives::0::name: must be set",
 		"objectives::0::latency::threshold: must be positive",
 		"objectives::0::latency::target: must be in (0, 1), e.g. 0.99",
@@ -97,7 +97,7 @@ func TestValidateTable(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", func(*Config) {}, ""},
-		{"shutdown timeout", func(c *Config) { c.ShutdownTimeout = 0 }, "shutdown_timeout must be positive"},
+		{"shutdown timeout", func(c *Config) { c.ShutdownTimeout = 0 }, "shutdown_timeout: must be positive"},
 		{"timeout shorter than delay", func(c *Config) { c.TraceTimeout = time.Second }, "trace_timeout: 1s is shorter than decision_delay (2s)"},
 		{"tiny buffer", func(c *Config) { c.MaxBufferedBytes = 1000 }, "max_buffered_bytes: must be at least 1048576"},
 		{"negative traces budget", func(c *Config) { c.Budget.TracesPerSecond = -1 }, "budget::traces_per_second: must be positive, or 0"},

@@ -119,19 +119,19 @@ func (c *Config) Validate() error {
 		}
 	}
 	if err := c.Quotas.Default.validate(); err != nil {
-		errs = append(errs, fmt.Errorf("quotas.default.%w", err))
+		errs = append(errs, fmt.Errorf("quotas::default::%w", err))
 	}
 	if c.Quotas.ReloadInterval <= 0 {
-		errs = append(errs, fmt.Errorf("quotas.reload_interval: %v is not positive; use a duration such as 10s", c.Quotas.ReloadInterval))
+		errs = append(errs, fmt.Errorf("quotas::reload_interval: %v is not positive; use a duration such as 10s", c.Quotas.ReloadInterval))
 	}
 	if c.Quotas.BurstSeconds <= 0 {
-		errs = append(errs, fmt.Errorf("quotas.burst_seconds: %v is not positive; 2 lets a tenant send two seconds of its rate at once", c.Quotas.BurstSeconds))
+		errs = append(errs, fmt.Errorf("quotas::burst_seconds: %v is not positive; 2 lets a tenant send two seconds of its rate at once", c.Quotas.BurstSeconds))
 	}
 	if c.Quotas.IdleTimeout <= 0 {
-		errs = append(errs, fmt.Errorf("quotas.idle_timeout: %v is not positive; use a duration such as 5m", c.Quotas.IdleTimeout))
+		errs = append(errs, fmt.Errorf("quotas::idle_timeout: %v is not positive; use a duration such as 5m", c.Quotas.IdleTimeout))
 	}
 	if c.MemoryPressure.CheckInterval <= 0 {
-		errs = append(errs, fmt.Errorf("memory_pressure.check_interval: %v is not positive; use a duration such as 1s", c.MemoryPressure.CheckInterval))
+		errs = append(errs, fmt.Errorf("memory_pressure::check_interval: %v is not positive; use a duration such as 1s", c.MemoryPressure.CheckInterval))
 	}
 	if c.TelemetryTenantLimit < 1 {
 		errs = append(errs, fmt.Errorf("telemetry_tenant_limit: %d is below 1; 100 is a sensible cap", c.TelemetryTenantLimit))

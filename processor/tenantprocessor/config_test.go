@@ -70,11 +70,11 @@ func TestConfigValidate(t *testing.T) {
 			c.QuarantineTenant = ".."
 		}, `quarantine_tenant: tenant ID ".." is not allowed`},
 		{"invalid default tenant", func(c *Config) { c.DefaultTenant = "a b" }, "default_tenant: tenant ID \"a b\""},
-		{"negative quota", func(c *Config) { c.Quotas.Default.BytesPerSecond = -1 }, "quotas.default.bytes_per_second: -1 is not a finite number >= 0"},
-		{"zero reload interval", func(c *Config) { c.Quotas.ReloadInterval = 0 }, "quotas.reload_interval: 0s is not positive"},
-		{"zero burst", func(c *Config) { c.Quotas.BurstSeconds = 0 }, "quotas.burst_seconds: 0 is not positive"},
-		{"zero idle timeout", func(c *Config) { c.Quotas.IdleTimeout = 0 }, "quotas.idle_timeout: 0s is not positive"},
-		{"zero check interval", func(c *Config) { c.MemoryPressure.CheckInterval = 0 }, "memory_pressure.check_interval: 0s is not positive"},
+		{"negative quota", func(c *Config) { c.Quotas.Default.BytesPerSecond = -1 }, "quotas::default::bytes_per_second: -1 is not a finite number >= 0"},
+		{"zero reload interval", func(c *Config) { c.Quotas.ReloadInterval = 0 }, "quotas::reload_interval: 0s is not positive"},
+		{"zero burst", func(c *Config) { c.Quotas.BurstSeconds = 0 }, "quotas::burst_seconds: 0 is not positive"},
+		{"zero idle timeout", func(c *Config) { c.Quotas.IdleTimeout = 0 }, "quotas::idle_timeout: 0s is not positive"},
+		{"zero check interval", func(c *Config) { c.MemoryPressure.CheckInterval = 0 }, "memory_pressure::check_interval: 0s is not positive"},
 		{"no telemetry label", func(c *Config) { c.TelemetryTenantLimit = 0 }, "telemetry_tenant_limit: 0 is below 1"},
 	}
 	for _, tt := range tests {

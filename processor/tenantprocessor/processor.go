@@ -69,7 +69,7 @@ func (p *tenantProcessor) Start(_ context.Context, host component.Host) error {
 	}
 	if path := p.cfg.Quotas.OverridesFile; path != "" {
 		if err := p.reloadOverrides(); err != nil {
-			return fmt.Errorf("quotas.overrides_file %q: %w", path, err)
+			return fmt.Errorf("quotas::overrides_file: %s: %w", path, err)
 		}
 		p.poller = filepoll.New(path, p.cfg.Quotas.ReloadInterval, p.reloadOverrides, p.reportedOverrides)
 		p.poller.Start()

@@ -262,7 +262,7 @@ func TestStartFailsOnBadOverridesFile(t *testing.T) {
 	cfg.Quotas.OverridesFile = filepath.Join(t.TempDir(), "absent.yaml")
 	p, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, consumertest.NewNop())
 	require.NoError(t, err)
-	assert.ErrorContains(t, p.Start(context.Background(), componenttest.NewNopHost()), "quotas.overrides_file")
+	assert.ErrorContains(t, p.Start(context.Background(), componenttest.NewNopHost()), "quotas::overrides_file")
 	require.NoError(t, p.Shutdown(context.Background()))
 }
 

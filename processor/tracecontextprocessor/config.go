@@ -71,7 +71,7 @@ func (cfg *Config) Validate() error {
 	errs = append(errs, validateKeys(cfg)...)
 	for i, expr := range cfg.Patterns {
 		if _, err := tracectx.CompilePattern(expr); err != nil {
-			errs = append(errs, fmt.Errorf("patterns[%d]: %w; give a Go regular expression with a (?P<trace_id>...) group", i, err))
+			errs = append(errs, fmt.Errorf("patterns::%d: %w; give a Go regular expression with a (?P<trace_id>...) group", i, err))
 		}
 	}
 	return errors.Join(errs...)
@@ -86,9 +86,9 @@ func validateSources(sources []string) []error {
 	for i, s := range sources {
 		switch {
 		case s != SourceAttributes && s != SourceBody:
-			errs = append(errs, fmt.Errorf(`sources[%d]: unknown source %q; use "attributes" or "body"`, i, s))
+			errs = append(errs, fmt.Errorf(`sources::%d: unknown source %q; use "attributes" or "body"`, i, s))
 		case seen[s]:
-			errs = append(errs, fmt.Errorf("sources[%d]: %q is listed twice; list each source once", i, s))
+			errs = append(errs, fmt.Errorf("sources::%d: %q is listed twice; list each source once", i, s))
 		}
 		seen[s] = true
 	}
@@ -110,7 +110,7 @@ func validateKeys(cfg *Config) []error {
 	owner := map[string]string{}
 	for _, list := range lists {
 		for i, key := range list.keys {
-			at := fmt.Sprintf("%s[%d]", list.field, i)
+			at := fmt.Sprintf("%s::%d", list.field, i)
 			lower := strings.ToLower(key)
 			switch {
 			case strings.TrimSpace(key) == "":

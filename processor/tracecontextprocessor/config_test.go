@@ -31,13 +31,13 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{name: "", want: createDefaultConfig().(*Config)},
 		{name: "custom", want: custom},
-		{name: "bad_source", wantErr: []string{`sources[1]: unknown source "message"; use "attributes" or "body"`}},
+		{name: "bad_source", wantErr: []string{`sources::1: unknown source "message"; use "attributes" or "body"`}},
 		{name: "no_source", wantErr: []string{`sources: empty; list at least one of "attributes" and "body"`}},
-		{name: "duplicate_key", wantErr: []string{`trace_id_keys[1]: key "TRACE_ID" is already listed in trace_id_keys[0]`}},
-		{name: "span_key_in_trace_list", wantErr: []string{`span_id_keys[1]: key "trace_id" is already listed in trace_id_keys[0]`}},
+		{name: "duplicate_key", wantErr: []string{`trace_id_keys::1: key "TRACE_ID" is already listed in trace_id_keys::0`}},
+		{name: "span_key_in_trace_list", wantErr: []string{`span_id_keys::1: key "trace_id" is already listed in trace_id_keys::0`}},
 		{name: "bad_pattern", wantErr: []string{
-			"patterns[0]: the pattern has no named group (?P<trace_id>...)",
-			"patterns[1]: error parsing regexp",
+			"patterns::0: the pattern has no named group (?P<trace_id>...)",
+			"patterns::1: error parsing regexp",
 		}},
 	}
 	for _, tt := range tests {
@@ -58,11 +58,11 @@ func TestValidateKeys(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.SpanIDKeys = []string{" ", string(make([]byte, tracectx.MaxKeyLen+1))}
 	err := cfg.Validate()
-	assert.ErrorContains(t, err, "span_id_keys[0]: empty key")
-	assert.ErrorContains(t, err, "span_id_keys[1]: key")
+	assert.ErrorContains(t, err, "span_id_keys::0: empty key")
+	assert.ErrorContains(t, err, "span_id_keys::1: key")
 	assert.ErrorContains(t, err, "is longer than 64 bytes")
 
 	cfg = createDefaultConfig().(*Config)
 	cfg.Sources = []string{SourceBody, SourceBody}
-	assert.ErrorContains(t, cfg.Validate(), `sources[1]: "body" is listed twice`)
+	assert.ErrorContains(t, cfg.Validate(), `sources::1: "body" is listed twice`)
 }

@@ -25,7 +25,7 @@ func newLogsProcessor(set component.TelemetrySettings, cfg *Config) (*logsProces
 	for i, expr := range cfg.Patterns {
 		pat, err := tracectx.CompilePattern(expr)
 		if err != nil {
-			return nil, fmt.Errorf("patterns[%d]: %w", i, err)
+			return nil, fmt.Errorf("patterns::%d: %w", i, err)
 		}
 		patterns = append(patterns, pat)
 	}

@@ -286,5 +286,5 @@ func TestCreateLogsRejectsBadPattern(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.Patterns = []string{"(?P<span_id>x)"}
 	_, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, consumertest.NewNop())
-	assert.ErrorContains(t, err, "patterns[0]")
+	assert.ErrorContains(t, err, "patterns::0")
 }

@@ -84,23 +84,23 @@ func (c *Config) Validate() error {
 	if c.Decisions == (component.ID{}) {
 		errs = append(errs, errors.New("decisions: name the trace_decisions extension the sampler publishes to, e.g. decisions: trace_decisions"))
 	}
-	for field, v := range map[string]string{"logs.retain_severity": c.Logs.RetainSeverity, "logs.keep_severity": c.Logs.KeepSeverity} {
+	for field, v := range map[string]string{"logs::retain_severity": c.Logs.RetainSeverity, "logs::keep_severity": c.Logs.KeepSeverity} {
 		if _, ok := severityOf(v); !ok {
 			errs = append(errs, fmt.Errorf("%s: unknown severity %q; use TRACE, DEBUG, INFO, WARN, ERROR, FATAL or empty", field, v))
 		}
 	}
 	if c.Logs.DroppedTrace != actionMark && c.Logs.DroppedTrace != actionDrop {
-		errs = append(errs, fmt.Errorf("logs.dropped_trace: %q; use mark or drop", c.Logs.DroppedTrace))
+		errs = append(errs, fmt.Errorf("logs::dropped_trace: %q; use mark or drop", c.Logs.DroppedTrace))
 	}
 	if c.Logs.MaxWait <= 0 || c.Logs.UnknownWait < 0 || c.Logs.UnknownWait > c.Logs.MaxWait {
-		errs = append(errs, fmt.Errorf("logs.max_wait (%v) must be positive and logs.unknown_wait (%v) between 0 and it; set max_wait above the sampler's trace_timeout",
+		errs = append(errs, fmt.Errorf("logs::max_wait: %v must be positive and logs::unknown_wait (%v) between 0 and it; set max_wait above the sampler's trace_timeout",
 			c.Logs.MaxWait, c.Logs.UnknownWait))
 	}
 	if c.Logs.MaxHeldRecords < 1 {
-		errs = append(errs, fmt.Errorf("logs.max_held_records: %d must be at least 1", c.Logs.MaxHeldRecords))
+		errs = append(errs, fmt.Errorf("logs::max_held_records: %d must be at least 1", c.Logs.MaxHeldRecords))
 	}
 	if c.Metrics.UndecidedExemplars != actionDrop && c.Metrics.UndecidedExemplars != actionKeep {
-		errs = append(errs, fmt.Errorf("metrics.undecided_exemplars: %q; use drop or keep", c.Metrics.UndecidedExemplars))
+		errs = append(errs, fmt.Errorf("metrics::undecided_exemplars: %q; use drop or keep", c.Metrics.UndecidedExemplars))
 	}
 	return errors.Join(errs...)
 }

@@ -36,8 +36,8 @@ func TestLoadConfig(t *testing.T) {
 				c.Logs.MaxWait == time.Minute && c.Logs.UnknownWait == 2*time.Second && c.Logs.MaxHeldRecords == 5000 &&
 				c.Metrics.UndecidedExemplars == "keep"
 		}},
-		{name: "bad", wantErr: []string{"decisions: name the trace_decisions", `logs.retain_severity: unknown severity "LOUD"`,
-			`logs.dropped_trace: "hide"`, "logs.unknown_wait (5s) between 0 and it", "logs.max_held_records: 0", `metrics.undecided_exemplars: "maybe"`}},
+		{name: "bad", wantErr: []string{"decisions: name the trace_decisions", `logs::retain_severity: unknown severity "LOUD"`,
+			`logs::dropped_trace: "hide"`, "logs::unknown_wait (5s) between 0 and it", "logs::max_held_records: 0", `metrics::undecided_exemplars: "maybe"`}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := createDefaultConfig().(*Config)

@@ -40,7 +40,7 @@ func (c *Config) Validate() error {
 	}
 	for i, p := range c.Path {
 		if p == "" {
-			errs = append(errs, fmt.Errorf("path[%d]: empty; remove it or name a file", i))
+			errs = append(errs, fmt.Errorf("path::%d: empty; remove it or name a file", i))
 		}
 	}
 	if c.Speed < 0 {

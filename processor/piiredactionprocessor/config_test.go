@@ -91,7 +91,7 @@ func TestValidate(t *testing.T) {
 		wantErr string
 	}{
 		{"default is valid", func(*Config) {}, ""},
-		{"pseudonym without key", func(c *Config) { c.DefaultAction = redact.ActionPseudonym }, "pseudonym: the pseudonym action needs a key; set pseudonym.key_env"},
+		{"pseudonym without key", func(c *Config) { c.DefaultAction = redact.ActionPseudonym }, "pseudonym: the pseudonym action needs a key; set pseudonym::key_env"},
 		{"two key sources", func(c *Config) { c.Pseudonym.KeyEnv, c.Pseudonym.KeyFile = "K", "/k" }, "pseudonym: set key_env or key_file, not both"},
 		{"bad allow pattern", func(c *Config) { c.AllowedValues = []string{"("} }, "allowed_values::0: not a Go regular expression"},
 		{"context required without keywords", func(c *Config) {

@@ -82,7 +82,7 @@ func TestCreateFailsWithoutKey(t *testing.T) {
 	cfg.DefaultAction = redact.ActionPseudonym
 	cfg.Pseudonym.KeyEnv = "PII_EMPTY_KEY"
 	_, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, consumertest.NewNop())
-	assert.ErrorContains(t, err, "pseudonym.key_env: environment variable PII_EMPTY_KEY holds 0 bytes")
+	assert.ErrorContains(t, err, "pseudonym::key_env: environment variable PII_EMPTY_KEY holds 0 bytes")
 }
 
 func TestProcessorAppliesTenantSettings(t *testing.T) {

@@ -257,10 +257,10 @@ func (c *Config) validatePolicy() []error {
 		}
 	}
 	if usesPseudonym && c.Pseudonym.KeyEnv == "" && c.Pseudonym.KeyFile == "" {
-		errs = append(errs, errors.New("pseudonym: the pseudonym action needs a key; set pseudonym.key_env to an environment variable or pseudonym.key_file to a file holding at least 32 random bytes"))
+		errs = append(errs, errors.New("pseudonym: the pseudonym action needs a key; set pseudonym::key_env to an environment variable or pseudonym::key_file to a file holding at least 32 random bytes"))
 	}
 	if c.Audit.SummaryAttributes && c.Audit.AttributePrefix == "" {
-		errs = append(errs, errors.New("audit::attribute_prefix: must not be empty when audit.summary_attributes is on, e.g. \"pii_redaction.\""))
+		errs = append(errs, errors.New("audit::attribute_prefix: must not be empty when audit::summary_attributes is on, e.g. \"pii_redaction.\""))
 	}
 	return errs
 }

@@ -21,16 +21,16 @@ func loadKeyring(cfg PseudonymConfig) (*keyring, error) {
 	case cfg.KeyEnv != "":
 		key = []byte(os.Getenv(cfg.KeyEnv))
 		if len(key) < minKeyBytes {
-			return nil, fmt.Errorf("pseudonym.key_env: environment variable %s holds %d bytes; set it to at least %d random bytes", cfg.KeyEnv, len(key), minKeyBytes)
+			return nil, fmt.Errorf("pseudonym::key_env: environment variable %s holds %d bytes; set it to at least %d random bytes", cfg.KeyEnv, len(key), minKeyBytes)
 		}
 	case cfg.KeyFile != "":
 		b, err := os.ReadFile(cfg.KeyFile)
 		if err != nil {
-			return nil, fmt.Errorf("pseudonym.key_file: %w", err)
+			return nil, fmt.Errorf("pseudonym::key_file: %w", err)
 		}
 		key = bytes.TrimRight(b, "\r\n")
 		if len(key) < minKeyBytes {
-			return nil, fmt.Errorf("pseudonym.key_file: %s holds %d bytes; it needs at least %d random bytes", cfg.KeyFile, len(key), minKeyBytes)
+			return nil, fmt.Errorf("pseudonym::key_file: %s holds %d bytes; it needs at least %d random bytes", cfg.KeyFile, len(key), minKeyBytes)
 		}
 	default:
 		return nil, fmt.Errorf("pseudonym: set key_env or key_file")

@@ -65,10 +65,10 @@ func newPolicy(cfg Config) (*policy, error) {
 		}
 	}
 	pol.rules = builtinRules
-	for _, cr := range cfg.CustomRules {
+	for i, cr := range cfg.CustomRules {
 		re, err := regexp.Compile(cr.Pattern)
 		if err != nil {
-			return nil, fmt.Errorf("custom rule %q: %w", cr.Name, err)
+			return nil, fmt.Errorf("custom_rules::%d::pattern: %w", i, err)
 		}
 		opts.Custom = append(opts.Custom, detect.CustomRule{Name: cr.Name, Pattern: re, Validate: detect.Validators[cr.Validator]})
 		rl := rule{action: cfg.DefaultAction, keepLast: defaultKeepLast}
@@ -95,10 +95,10 @@ func newPolicy(cfg Config) (*policy, error) {
 			pol.auditKeys = append(pol.auditKeys, cfg.Audit.AttributePrefix+n)
 		}
 	}
-	for _, p := range cfg.AllowedValues {
+	for i, p := range cfg.AllowedValues {
 		re, err := regexp.Compile(`^(?:` + p + `)$`)
 		if err != nil {
-			return nil, fmt.Errorf("allowed_values %q: %w", p, err)
+			return nil, fmt.Errorf("allowed_values::%d: %w", i, err)
 		}
 		pol.allowed = append(pol.allowed, re)
 	}

@@ -117,8 +117,8 @@ func TestPseudonymKeyErrors(t *testing.T) {
 		pc      PseudonymConfig
 		wantErr string
 	}{
-		{"short env key", PseudonymConfig{KeyEnv: "PII_SHORT_KEY"}, "pseudonym.key_env: environment variable PII_SHORT_KEY holds 5 bytes"},
-		{"missing file", PseudonymConfig{KeyFile: "/nonexistent/key"}, "pseudonym.key_file:"},
+		{"short env key", PseudonymConfig{KeyEnv: "PII_SHORT_KEY"}, "pseudonym::key_env: environment variable PII_SHORT_KEY holds 5 bytes"},
+		{"missing file", PseudonymConfig{KeyFile: "/nonexistent/key"}, "pseudonym::key_file:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,6 +26,7 @@ import (
 	tracedecisionextension "github.com/tailwise/tailwise/extension/tracedecisionextension"
 	tenantauthextension "github.com/tailwise/tailwise/extension/tenantauthextension"
 	fleetextension "github.com/tailwise/tailwise/extension/fleetextension"
+	headsamplingextension "github.com/tailwise/tailwise/extension/headsamplingextension"
 	healthcheckextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension"
 	headerssetterextension "github.com/open-telemetry/opentelemetry-collector-contrib/extension/headerssetterextension"
 	filestorage "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage"
@@ -75,6 +76,7 @@ func components() (otelcol.Factories, error) {
 		tracedecisionextension.NewFactory(),
 		tenantauthextension.NewFactory(),
 		fleetextension.NewFactory(),
+		headsamplingextension.NewFactory(),
 		healthcheckextension.NewFactory(),
 		headerssetterextension.NewFactory(),
 		filestorage.NewFactory(),
@@ -89,6 +91,7 @@ func components() (otelcol.Factories, error) {
 		tracedecisionextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		tenantauthextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		fleetextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
+		headsamplingextension.NewFactory().Type(): "github.com/tailwise/tailwise v0.0.0",
 		healthcheckextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/healthcheckextension v0.157.0",
 		headerssetterextension.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/headerssetterextension v0.157.0",
 		filestorage.NewFactory().Type(): "github.com/open-telemetry/opentelemetry-collector-contrib/extension/storage/filestorage v0.156.0",

@@ -77,16 +77,16 @@ func (c *Config) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if c.HTTP.Endpoint == "" && c.GRPC.Endpoint == "" {
-		bad("http.endpoint and grpc.endpoint are both empty: set at least one, e.g. http.endpoint: localhost:5778")
+		bad("http::endpoint and grpc::endpoint are both empty: set at least one, e.g. http::endpoint: localhost:5778")
 	}
 	if c.HTTP.Endpoint != "" && c.HTTP.Endpoint == c.GRPC.Endpoint {
-		bad("http.endpoint and grpc.endpoint are both %q: give them different ports", c.HTTP.Endpoint)
+		bad("http::endpoint and grpc::endpoint are both %q: give them different ports", c.HTTP.Endpoint)
 	}
 	if c.InputBudget.SpansPerSecond < 0 {
-		bad("input_budget.spans_per_second: %g is negative; set a rate in spans per second, or 0 for output_multiple times the slo_sampling budget", c.InputBudget.SpansPerSecond)
+		bad("input_budget::spans_per_second: %g is negative; set a rate in spans per second, or 0 for output_multiple times the slo_sampling budget", c.InputBudget.SpansPerSecond)
 	}
 	if c.InputBudget.SpansPerSecond == 0 && c.InputBudget.OutputMultiple < 1 {
-		bad("input_budget.output_multiple: %g is below 1; the gateway must receive at least what it keeps, e.g. 4", c.InputBudget.OutputMultiple)
+		bad("input_budget::output_multiple: %g is below 1; the gateway must receive at least what it keeps, e.g. 4", c.InputBudget.OutputMultiple)
 	}
 	if !(c.DefaultProbability > 0 && c.DefaultProbability <= 1) {
 		bad("default_probability: %g is outside (0, 1]; e.g. 0.1", c.DefaultProbability)

@@ -57,8 +57,8 @@ func TestConfig(t *testing.T) {
 	_, err = loadConfig(t, "invalid")
 	require.Error(t, err)
 	for _, want := range []string{
-		"http.endpoint and grpc.endpoint are both empty",
-		"input_budget.spans_per_second: -1 is negative",
+		"http::endpoint and grpc::endpoint are both empty",
+		"input_budget::spans_per_second: -1 is negative",
 		"default_probability: 0 is outside (0, 1]",
 		"rate_window (1s) is shorter than adjust_interval (5s)",
 		"max_increase: 0 must be positive",

@@ -5,9 +5,11 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -22,6 +24,7 @@ var commands = []command{
 	{name: "redact", summary: "redact OTLP JSON lines with a pii_redaction configuration", run: runRedact},
 	{name: "replay", summary: "send recorded OTLP traffic to a collector at the recorded pace", run: runReplay},
 	{name: "tune", summary: "evaluate slo_sampling configs offline on recorded traces", run: runTune},
+	{name: "watch", summary: "print every few seconds one line of what flows through a running collector", run: runWatch},
 }
 
 func main() {
@@ -29,15 +32,25 @@ func main() {
 }
 
 // dispatch runs the subcommand named by args[0] and returns the exit code:
-// 0 on success, 1 when the command fails, 2 on a usage error.
+// 0 on success or when help was asked for, 1 when the command fails, 2 on a usage error.
 func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		usage(stderr)
 		return 2
 	}
+	if args[0] == "help" || isHelpFlag(args[0]) {
+		usage(stdout)
+		return 0
+	}
 	for _, c := range commands {
 		if c.name == args[0] {
+			if slices.ContainsFunc(args[1:], isHelpFlag) {
+				stderr = stdout // a command prints its usage on -h where its flag set writes
+			}
 			if err := c.run(args[1:], stdin, stdout, stderr); err != nil {
+				if errors.Is(err, flag.ErrHelp) {
+					return 0
+				}
 				_, _ = fmt.Fprintf(stderr, "tailctl %s: %v\n", c.name, err)
 				if errors.As(err, new(usageError)) {
 					return 2
@@ -51,6 +64,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	usage(stderr)
 	return 2
 }
+
+func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 func usage(w io.Writer) {
 	var b strings.Builder

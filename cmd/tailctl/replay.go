@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tailwise/tailwise/internal/recording"
@@ -99,7 +100,7 @@ func runReplay(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	rep := newReplayReport(f)
-	progress := startProgress(stderr, rep)
+	progress := startProgress(stderr, rep, player)
 	st, playErr := playConcurrently(ctx, player, sender, f, rep)
 	progress.stop()
 	rep.finish(st)
@@ -337,44 +338,34 @@ func (r *replayReport) writeText(w io.Writer) {
 
 func millis(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// progress prints a status line on a terminal while the replay runs.
-type progress struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-}
-
-func startProgress(w io.Writer, rep *replayReport) *progress {
-	p := &progress{done: make(chan struct{})}
-	f, ok := w.(*os.File)
-	if !ok {
-		return p
-	}
-	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return p
-	}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		spinner := `|/-\`
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for i := 0; ; i++ {
-			select {
-			case <-p.done:
-				_, _ = fmt.Fprint(f, "\r\033[K")
-				return
-			case <-tick.C:
-				reqs, items := rep.snapshot()
-				el := time.Since(rep.started).Seconds()
-				_, _ = fmt.Fprintf(f, "\r\033[K%c %6.1fs  %d requests  %d items  %.0f items/s",
-					spinner[i%4], el, reqs, items, float64(items)/max(el, 0.001))
+// startProgress shows, on a terminal, what the replay has sent so far and, when the replay has
+// an end, the share of it done and the time left at the rate so far.
+func startProgress(w io.Writer, rep *replayReport, player *replay.Player) *statusLine {
+	var total atomic.Int64 // entries the replay sends; 0 until counted or without an end
+	if _, ok := terminal(w); ok {
+		go func() {
+			if n, ok, err := player.Total(); err == nil && ok {
+				total.Store(int64(n))
 			}
+		}()
+	}
+	const spinner = `|/-\`
+	draws := 0
+	return startStatusLine(w, func(elapsed time.Duration) string {
+		draws++
+		reqs, items := rep.snapshot()
+		el := elapsed.Seconds()
+		line := fmt.Sprintf("%c %6.1fs  %d requests  %d items  %.0f items/s", spinner[draws%4], el, reqs, items, float64(items)/max(el, 0.001))
+		if n := total.Load(); n > 0 && reqs > 0 {
+			line += progressOf(reqs, int(n), elapsed)
 		}
-	}()
-	return p
+		return line
+	})
 }
 
-func (p *progress) stop() {
-	close(p.done)
-	p.wg.Wait()
+// progressOf tells the share done of total and the time left at the rate so far.
+func progressOf(done, total int, elapsed time.Duration) string {
+	frac := min(float64(done)/float64(total), 1)
+	left := time.Duration(float64(elapsed) * (1 - frac) / frac).Round(time.Second)
+	return fmt.Sprintf("  %5.1f%%  ETA %s", 100*frac, left)
 }

@@ -126,6 +126,41 @@ func NewPlayer(paths []string, opts Options, clock Clock) (*Player, error) {
 // Files are the files played, in order.
 func (p *Player) Files() []string { return p.files }
 
+// Total is the number of entries the whole replay sends, counted from the files' lines without
+// decoding them; ok is false when the replay loops until interrupted.
+func (p *Player) Total() (total int, ok bool, err error) {
+	if p.opts.Loops == 0 {
+		return 0, false, nil
+	}
+	for _, name := range p.files {
+		n, err := countLines(name)
+		if err != nil {
+			return 0, false, err
+		}
+		total += n
+	}
+	return total * p.opts.Loops, true, nil
+}
+
+func countLines(name string) (int, error) {
+	r, err := recording.Open(name)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = r.Close() }()
+	n := 0
+	for {
+		_, _, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+}
+
 // Play plays the recording until the loops are done, the context ends, or send fails.
 func (p *Player) Play(ctx context.Context, send SendFunc) (Stats, error) {
 	st := Stats{Start: p.clock.Now()}

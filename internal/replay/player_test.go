@@ -328,3 +328,25 @@ func TestRewriteIDsAlsoRewritesRecordedIDsInLogText(t *testing.T) {
 		t.Fatal("trace id not rewritten")
 	}
 }
+
+func TestTotalCountsEveryLoopsEntries(t *testing.T) {
+	path := writeRecording(t, true)
+	for _, c := range []struct {
+		loops  int
+		want   int
+		wantOK bool
+	}{
+		{1, 4, true},
+		{3, 12, true},
+		{0, 0, false},
+	} {
+		p, err := NewPlayer([]string{path, path}, Options{Speed: 1, Loops: c.loops}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total, ok, err := p.Total()
+		if err != nil || total != 2*c.want || ok != c.wantOK {
+			t.Errorf("loops %d: Total() = %d, %v, %v; want %d, %v", c.loops, total, ok, err, 2*c.want, c.wantOK)
+		}
+	}
+}

@@ -6,26 +6,6 @@ import "math"
 // objective: as if they had a 99% target.
 const defaultBadRatio = 0.01
 
-// controlHorizon is the time, in seconds, over which the controller makes
-// up for the difference between output and budget: longer than the output
-// one trace brings, so that keeping a large one does not swing the target.
-const controlHorizon = 10
-
-// deficitHorizon bounds, in seconds of budget, how much past over-output
-// the controller makes up for.
-const deficitHorizon = 30
-
-// burstAllowance bounds, in seconds of budget, how much unspent budget the
-// controller may spend later, as a rate limiter's token bucket does: a
-// twentieth of a minute's budget.
-const burstAllowance = 3
-
-// maxCorrectionDown bounds the controller's downward correction of the
-// target, as a share of the budget: it may take the target to zero, as
-// every stratum's minimum representation and the violating traces are
-// granted apart from it.
-const maxCorrectionDown = 1
-
 // adjust updates the EWMA rates and burn rates over the last dt seconds
 // and recomputes every probability for the budget.
 func (e *Engine) adjust(dt float64) {
@@ -37,8 +17,7 @@ func (e *Engine) adjust(dt float64) {
 	// Idle time (no span for a rate_window, nothing buffered) leaves the
 	// rates as they were: a burst after a quiet hour starts from the last
 	// known mix.
-	idle := len(e.traces) == 0 && e.now-e.lastArrival > e.cfg.RateWindow.Nanoseconds()
-	offered := 0.0
+	idle := len(e.traces) == 0 && e.budget.idleSince(e.now, e.cfg.RateWindow.Nanoseconds())
 	if !idle {
 		// rateWeight corrects the EWMAs' bias towards zero during warm-up.
 		e.rateWeight = ewma(e.rateWeight, 1, alpha)
@@ -53,7 +32,9 @@ func (e *Engine) adjust(dt float64) {
 			tn.violatorSizes.update(dt, alpha)
 		}
 	}
+	offeredTraces, offered := 0.0, 0.0
 	for _, st := range e.strataList {
+		offeredTraces += st.traceRate
 		offered += st.spanRate
 	}
 	for i := range e.burn {
@@ -61,31 +42,13 @@ func (e *Engine) adjust(dt float64) {
 		e.burn[i].update(dt, e.cfg.BurnRate.ShortWindow.Seconds(), e.cfg.BurnRate.LongWindow.Seconds(), o.budgetedBadRatio, e.cfg.BurnRate.Threshold)
 	}
 
-	// Integral control, as a token bucket: output above budget lowers the
-	// next target and output below raises it. Unspent budget is kept up to
-	// burstAllowance seconds of it, and a full allowance after an idle gap,
-	// so that a short burst is kept whole; debt is kept up to
-	// deficitHorizon seconds of budget.
-	budget := e.effectiveBudget()
-	e.budgetSpansPerSecond = budget
-	e.outputRate = ewma(e.outputRate, e.outputSpans/dt, alpha)
+	budget := e.budget.effective(offeredTraces, offered)
 	w := max(e.rateWeight, 1e-9)
-	e.saturated = !idle && offered/w >= budget
-	// A burst's first seconds after an idle gap decide nothing yet: no
-	// output is owed for them.
-	starting := e.now-e.burstStart < (e.cfg.DecisionDelay + e.cfg.AdjustInterval).Nanoseconds()
-	switch {
-	case idle:
-		e.outputDeficit = budget * burstAllowance
-	case !starting:
-		e.outputDeficit += budget*dt - e.outputSpans
-	}
-	e.outputDeficit = math.Max(-budget*deficitHorizon, math.Min(budget*burstAllowance, e.outputDeficit))
-	e.outputSpans = 0
-	e.adjustTarget = budget + e.correction(e.outputDeficit)
+	starting := e.budget.starting(e.now, (e.cfg.DecisionDelay + e.cfg.AdjustInterval).Nanoseconds())
+	e.budget.settle(dt, alpha, budget, !idle && offered/w >= budget, idle, starting)
 
 	e.measureBuffer()
-	e.estimatedRate = e.share(e.adjustTarget, e.cfg.Budget.ViolationShare*budget)
+	e.budget.estimated = e.share(e.budget.target, e.cfg.Budget.ViolationShare*budget)
 	if e.observer != nil {
 		s := e.Snapshot()
 		e.observer.Adjusted(&s)
@@ -110,13 +73,6 @@ func (e *Engine) measureBuffer() {
 			tn.bufferedSpans += float64(t.spans)
 		}
 	}
-}
-
-// correction is the change of the output target that pays deficit back over
-// controlHorizon, within the bounds.
-func (e *Engine) correction(deficit float64) float64 {
-	b := e.budgetSpansPerSecond
-	return math.Max(-maxCorrectionDown*b, deficit/controlHorizon)
 }
 
 // sigma is the standard deviation of a stratum's SLI indicator: from its
@@ -144,9 +100,9 @@ func (e *Engine) Snapshot() Snapshot {
 	s := Snapshot{
 		BufferedTraces:          len(e.traces),
 		BufferedBytes:           e.BufferedBytes(),
-		BudgetSpansPerSecond:    e.budgetSpansPerSecond,
-		EstimatedSpansPerSecond: e.estimatedRate,
-		OutputSpansPerSecond:    e.outputRate / w,
+		BudgetSpansPerSecond:    e.budget.spansPerSecond,
+		EstimatedSpansPerSecond: e.budget.estimated,
+		OutputSpansPerSecond:    e.budget.outputRate / w,
 		ViolationProbability:    1,
 		Strata:                  make([]StratumState, len(e.strataList)),
 		Tenants:                 make([]TenantState, len(e.tenantList)),

@@ -21,9 +21,10 @@ func (e *Engine) decide(t *bufferedTrace, trigger Trigger, final bool, out []Dec
 	case t.retained:
 		probability, reason = 1, ReasonRetained
 	case t.violated != 0:
-		probability, reason = st.tenant.violatorSizes.probability(t.spans, e.violatorScale(st.tenant)), ReasonViolation
+		scale := e.budget.violatorScale(e.sinceAdjust(), st.tenant.violatorSizes.limited())
+		probability, reason = st.tenant.violatorSizes.probability(t.spans, scale), ReasonViolation
 	case probability < 1:
-		probability = min(1, max(st.floorProbability, probability*e.liveScale()))
+		probability = min(1, max(st.floorProbability, probability*e.budget.liveScale(e.sinceAdjust())))
 	}
 	th := max(ThresholdFromProbability(probability), t.upstreamThreshold)
 	t.draw = &draw{stratum: st, trigger: trigger, reason: reason, threshold: th, carried: th.Probability()}
@@ -31,7 +32,7 @@ func (e *Engine) decide(t *bufferedTrace, trigger Trigger, final bool, out []Dec
 	// soon as the trace is due: the selection realizes it closely, and a
 	// trace waiting for its draw does not delay the feedback.
 	expected := th.Probability() * float64(t.spans)
-	e.outputSpans += expected
+	e.budget.counted(expected)
 	if final {
 		return e.resolve(t, out)
 	}

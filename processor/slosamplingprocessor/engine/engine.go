@@ -52,29 +52,15 @@ type Engine struct {
 	tenantByID  []*tenant // by interned id
 	tenantList  []*tenant // in order of appearance
 
-	rateWeight  float64 // EWMA bias correction during warm-up
-	budgetScale float64 // share of the configured budget this engine aims at
+	rateWeight float64 // EWMA bias correction during warm-up
+	budget     budgetController
 
 	residence float64 // EWMA of the seconds a trace spends in the buffer
 
 	waiting []*bufferedTrace // due traces waiting for the next of their shape (select.go)
 
 	now, lastAdjust int64
-	lastArrival     int64 // when spans last arrived
-	burstStart      int64 // when spans first arrived after an idle gap
 	started         bool
-
-	saturated            bool    // arrivals exceed the budget
-	adjustTarget         float64 // output target of the last adjustment
-	outputSpans          float64 // since the last adjustment
-	outputRate           float64
-	outputDeficit        float64 // budget minus output, integrated over time
-	estimatedRate        float64
-	budgetSpansPerSecond float64
-
-	// wireBytes and wireSpans average the OTLP size of incoming spans
-	// (only measured with a bytes_per_second budget).
-	wireBytes, wireSpans float64
 }
 
 // New returns an engine for a validated config; observer may be nil.
@@ -87,22 +73,21 @@ func New(cfg Config, observer Observer) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg:                  cfg,
-		matcher:              m,
-		observer:             observer,
-		names:                newInterner(maxNames),
-		keys:                 newInterner(maxKeys),
-		services:             newInterner(maxServices),
-		traces:               make(map[pcommon.TraceID]*bufferedTrace),
-		scopes:               scopeTable{byEncoding: make(map[string]*sharedScope)},
-		kept:                 newKeptCache(cfg.DecisionCache.KeptTraces),
-		dropped:              newDroppedFilter(cfg.DecisionCache.DroppedTraces),
-		strata:               make(map[stratumKey]*stratum),
-		burn:                 make([]burnRate, len(cfg.Objectives)),
-		tenantNames:          newInterner(cfg.Tenants.MaxTenants + 2), // + internEmpty and internOverflow
-		budgetScale:          1,
-		residence:            cfg.DecisionDelay.Seconds(),
-		budgetSpansPerSecond: cfg.Budget.SpansPerSecond,
+		cfg:         cfg,
+		matcher:     m,
+		observer:    observer,
+		names:       newInterner(maxNames),
+		keys:        newInterner(maxKeys),
+		services:    newInterner(maxServices),
+		traces:      make(map[pcommon.TraceID]*bufferedTrace),
+		scopes:      scopeTable{byEncoding: make(map[string]*sharedScope)},
+		kept:        newKeptCache(cfg.DecisionCache.KeptTraces),
+		dropped:     newDroppedFilter(cfg.DecisionCache.DroppedTraces),
+		strata:      make(map[stratumKey]*stratum),
+		burn:        make([]burnRate, len(cfg.Objectives)),
+		tenantNames: newInterner(cfg.Tenants.MaxTenants + 2), // + internEmpty and internOverflow
+		budget:      newBudgetController(cfg.Budget),
+		residence:   cfg.DecisionDelay.Seconds(),
 	}
 	e.encoder = spanEncoder{keys: e.keys, names: e.names}
 	e.decoder = spanDecoder{keys: e.keys, names: e.names}
@@ -114,6 +99,9 @@ func (e *Engine) BufferedTraces() int { return len(e.traces) }
 
 // BufferedBytes is the encoded size of the buffer, as bounded by max_buffered_bytes.
 func (e *Engine) BufferedBytes() int64 { return e.bufferedBytes + e.scopes.bytes }
+
+// sinceAdjust is the time, in seconds, since the last adjustment.
+func (e *Engine) sinceAdjust() float64 { return float64(e.now-e.lastAdjust) / 1e9 }
 
 func (e *Engine) tick(now time.Time) {
 	n := now.UnixNano()
@@ -132,7 +120,7 @@ func (e *Engine) Ingest(now time.Time, td ptrace.Traces) (Output, error) {
 	e.tick(now)
 	out := Output{Late: ptrace.NewTraces()}
 	if e.cfg.Budget.BytesPerSecond > 0 {
-		e.measureWireSize(td)
+		e.budget.measureWireSize(td)
 	}
 	total := e.stage(td)
 	if total > e.cfg.MaxBufferedBytes {

@@ -139,10 +139,7 @@ func (e *Engine) observeSpan(c *stagedChunk, objectives uint64, rs ptrace.Resour
 // commit moves staged chunks into the buffer, or routes them as late spans.
 func (e *Engine) commit(out *Output) {
 	if len(e.staged) > 0 {
-		if e.now-e.lastArrival > e.cfg.RateWindow.Nanoseconds() {
-			e.burstStart = e.now
-		}
-		e.lastArrival = e.now
+		e.budget.arrived(e.now, e.cfg.RateWindow.Nanoseconds())
 	}
 	started := 0
 	for i := range e.staged {
@@ -151,7 +148,7 @@ func (e *Engine) commit(out *Output) {
 		if !buffered {
 			if m, kept := e.kept.get(c.id); kept {
 				e.appendLate(out.Late, c, m)
-				e.outputSpans += float64(c.count)
+				e.budget.counted(float64(c.count))
 				e.lateSpans(c.count, true)
 				continue
 			}

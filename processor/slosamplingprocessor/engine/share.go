@@ -57,7 +57,7 @@ func (e *Engine) share(target, violationCap float64) float64 {
 		violationClaims[i] = claim{demand: total, weight: tn.weight}
 	}
 	violating := 0.0
-	for i, grant := range waterFill(violationClaims, math.Min(violationCap, math.Max(0, e.budgetSpansPerSecond-floors))) {
+	for i, grant := range waterFill(violationClaims, math.Min(violationCap, math.Max(0, e.budget.spansPerSecond-floors))) {
 		tn, rate := e.tenantList[i], violationClaims[i].demand
 		tn.violationProbability = 1
 		if rate > grant {

@@ -30,8 +30,8 @@ build: cmd/tailwise/components.go
 	cd cmd/tailwise && $(GO) build -trimpath -o $(CURDIR)/bin/tailwise .
 	$(GO) build -trimpath -o bin/tailctl ./cmd/tailctl
 
-## run: the demo gateway on configs/demo.yaml (no external service needed)
-DEMO_PORTS := 4317 4318 8888 8889 13133
+## run: the demo gateway on configs/demo.yaml (no external service needed), summed up every 5 s
+DEMO_PORTS := 4317 4318 8888 8889 13133 55679
 run: build
 	@for p in $(DEMO_PORTS); do \
 	  if (exec 3<>/dev/tcp/127.0.0.1/$$p) 2>/dev/null; then \
@@ -42,8 +42,15 @@ run: build
 	@echo "  send OTLP to          127.0.0.1:4317 (gRPC) or http://127.0.0.1:4318 (HTTP)"
 	@echo "  data written to       .cache/demo/{traces,metrics,logs}.jsonl"
 	@echo "  RED metrics+exemplars http://127.0.0.1:8889/metrics"
-	@echo "  collector's metrics   http://127.0.0.1:8888/metrics"
-	TAILWISE_DEMO_DIR=$(CURDIR)/.cache/demo ./bin/tailwise --config configs/demo.yaml
+	@echo "  collector's metrics   http://127.0.0.1:8888/metrics (summed up below every 5 s)"
+	@echo "  pipelines (zpages)    http://127.0.0.1:55679/debug/pipelinez (and /debug/extensionz)"
+	@echo "  collector's log       .cache/demo/tailwise.log"
+	@TAILWISE_DEMO_DIR=$(CURDIR)/.cache/demo ./bin/tailwise --config configs/demo.yaml >.cache/demo/tailwise.log 2>&1 & collector=$$!; \
+	  ./bin/tailctl watch --metrics http://127.0.0.1:8888/metrics & watch=$$!; \
+	  trap 'kill $$collector $$watch 2>/dev/null' INT TERM; \
+	  wait $$collector; status=$$?; kill $$collector $$watch 2>/dev/null; wait $$collector $$watch 2>/dev/null; \
+	  if [ $$status -ne 0 ] && [ $$status -lt 128 ]; then \
+	    echo "the collector stopped (exit $$status); the end of .cache/demo/tailwise.log:"; tail -n 20 .cache/demo/tailwise.log; exit 1; fi
 
 ## test: lint, unit tests, then end-to-end tests against real Jaeger, Prometheus and Loki
 test: lint unit fuzz e2e

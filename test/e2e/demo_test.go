@@ -27,7 +27,7 @@ func TestDemoConfigRuns(t *testing.T) {
 	dir := t.TempDir()
 	harness.StartCollector(t, []string{filepath.Join(harness.RepoRoot(), "configs", "demo.yaml")}, "127.0.0.1:13133",
 		map[string]string{"TAILWISE_DEMO_DIR": dir},
-		"127.0.0.1:4317", "127.0.0.1:4318", "127.0.0.1:8888", "127.0.0.1:8889")
+		"127.0.0.1:4317", "127.0.0.1:4318", "127.0.0.1:8888", "127.0.0.1:8889", "127.0.0.1:55679")
 
 	client, err := harness.DialOTLP("127.0.0.1:4317", "")
 	if err != nil {

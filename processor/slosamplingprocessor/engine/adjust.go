@@ -17,7 +17,7 @@ func (e *Engine) adjust(dt float64) {
 	// Idle time (no span for a rate_window, nothing buffered) leaves the
 	// rates as they were: a burst after a quiet hour starts from the last
 	// known mix.
-	idle := len(e.traces) == 0 && e.budget.idleSince(e.now, e.cfg.RateWindow.Nanoseconds())
+	idle := e.buffer.len() == 0 && e.budget.idleSince(e.now, e.cfg.RateWindow.Nanoseconds())
 	if !idle {
 		// rateWeight corrects the EWMAs' bias towards zero during warm-up.
 		e.rateWeight = ewma(e.rateWeight, 1, alpha)
@@ -62,7 +62,7 @@ func (e *Engine) measureBuffer() {
 		tn.bufferedSpans = 0
 		clear(tn.violatorSizes.buffered[:])
 	}
-	for _, t := range e.traces {
+	for _, t := range e.buffer.traces {
 		if t.draw != nil {
 			continue
 		}
@@ -98,7 +98,7 @@ func (e *Engine) Snapshot() Snapshot {
 		w = 1
 	}
 	s := Snapshot{
-		BufferedTraces:          len(e.traces),
+		BufferedTraces:          e.buffer.len(),
 		BufferedBytes:           e.BufferedBytes(),
 		BudgetSpansPerSecond:    e.budget.spansPerSecond,
 		EstimatedSpansPerSecond: e.budget.estimated,

@@ -55,6 +55,106 @@ const (
 	chunkOverheadBytes = 40
 )
 
+// traceBuffer holds the undecided traces: by id, in the order of their
+// first span (for trace_timeout and memory pressure) and of their root's
+// quiet deadline (decision_delay), with their shared resources and scopes
+// and the bytes they take.
+type traceBuffer struct {
+	traces   map[pcommon.TraceID]*bufferedTrace
+	arrivals deadlineQueue // by first span
+	quiet    deadlineQueue // root seen: decision_delay after the last span
+	scopes   scopeTable
+	bytes    int64
+}
+
+func newTraceBuffer() traceBuffer {
+	return traceBuffer{
+		traces: make(map[pcommon.TraceID]*bufferedTrace),
+		scopes: scopeTable{byEncoding: make(map[string]*sharedScope)},
+	}
+}
+
+// len is the number of undecided traces.
+func (b *traceBuffer) len() int { return len(b.traces) }
+
+// size is the encoded size of the buffer, as bounded by max_buffered_bytes.
+func (b *traceBuffer) size() int64 { return b.bytes + b.scopes.bytes }
+
+// get returns the buffered trace of id.
+func (b *traceBuffer) get(id pcommon.TraceID) (*bufferedTrace, bool) {
+	t, ok := b.traces[id]
+	return t, ok
+}
+
+// start buffers a new trace whose first span arrived at now; it times out
+// at timeout.
+func (b *traceBuffer) start(id pcommon.TraceID, tenant uint32, now, timeout int64) *bufferedTrace {
+	t := &bufferedTrace{id: id, firstSeen: now, earliestStart: ^uint64(0), tenant: tenant, bytes: traceOverheadBytes}
+	b.traces[id] = t
+	b.arrivals.push(t, timeout)
+	b.bytes += traceOverheadBytes
+	return t
+}
+
+// addSpans appends count encoded spans under an encoded resource and scope
+// to t.
+func (b *traceBuffer) addSpans(t *bufferedTrace, scope, spans []byte, count int) {
+	encoded := bytes.Clone(spans)
+	t.chunks = append(t.chunks, chunk{scope: b.scopes.acquire(scope), spans: encoded, count: count})
+	size := int64(len(encoded)) + chunkOverheadBytes
+	t.bytes += size
+	b.bytes += size
+	t.spans += count
+}
+
+// quietAt (re)sets t's quiet deadline, returned as queued.
+func (b *traceBuffer) quietAt(t *bufferedTrace, deadline int64) {
+	t.quietDeadline = b.quiet.push(t, deadline)
+}
+
+// remove takes a decided trace out of the buffer; its spans must have been
+// decoded first.
+func (b *traceBuffer) remove(t *bufferedTrace) {
+	delete(b.traces, t.id)
+	t.decided = true
+	b.bytes -= t.bytes
+	for _, c := range t.chunks {
+		b.scopes.release(c.scope)
+	}
+	t.chunks = nil
+}
+
+// oldest returns the undecided trace with the earliest first span.
+func (b *traceBuffer) oldest() *bufferedTrace {
+	for {
+		entry, ok := b.arrivals.peek()
+		if !ok {
+			return nil
+		}
+		if !entry.trace.decided {
+			return entry.trace
+		}
+		b.arrivals.pop()
+	}
+}
+
+// compact drops decided traces from the queues once they dominate.
+func (b *traceBuffer) compact() {
+	for _, q := range []*deadlineQueue{&b.arrivals, &b.quiet} {
+		if q.len() < 2*len(b.traces)+4096 {
+			continue
+		}
+		live := q.entries[:0]
+		for _, entry := range q.entries[q.head:] {
+			if !entry.trace.decided {
+				live = append(live, entry)
+			}
+		}
+		clear(q.entries[len(live):])
+		q.entries, q.head = live, 0
+	}
+}
+
 // scopeTable interns encoded resources and scopes.
 type scopeTable struct {
 	byEncoding map[string]*sharedScope

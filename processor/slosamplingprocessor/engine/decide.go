@@ -45,9 +45,6 @@ const residenceWeight = 0.02
 
 // finish removes t from the buffer with its decision and reports it.
 func (e *Engine) finish(t *bufferedTrace, kept bool, m mark, out []Decision) []Decision {
-	delete(e.traces, t.id)
-	t.decided = true
-	e.bufferedBytes -= t.bytes
 	dr := t.draw
 	d := Decision{
 		TraceID:     t.id,
@@ -74,10 +71,8 @@ func (e *Engine) finish(t *bufferedTrace, kept bool, m mark, out []Decision) []D
 		}
 		e.dropped.add(t.id)
 	}
-	for _, c := range t.chunks {
-		e.scopes.release(c.scope)
-	}
-	t.chunks, t.draw = nil, nil
+	e.buffer.remove(t)
+	t.draw = nil
 	if e.observer != nil {
 		e.observer.Decided(&d)
 	}

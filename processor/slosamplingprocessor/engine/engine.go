@@ -35,11 +35,7 @@ type Engine struct {
 	scratch               []byte
 	staged                []stagedChunk
 
-	traces        map[pcommon.TraceID]*bufferedTrace
-	arrivals      deadlineQueue // by first span: timeouts and memory pressure
-	quiet         deadlineQueue // root seen: decision_delay after the last span
-	scopes        scopeTable
-	bufferedBytes int64
+	buffer traceBuffer
 
 	kept    *keptCache
 	dropped *droppedFilter
@@ -79,8 +75,7 @@ func New(cfg Config, observer Observer) (*Engine, error) {
 		names:       newInterner(maxNames),
 		keys:        newInterner(maxKeys),
 		services:    newInterner(maxServices),
-		traces:      make(map[pcommon.TraceID]*bufferedTrace),
-		scopes:      scopeTable{byEncoding: make(map[string]*sharedScope)},
+		buffer:      newTraceBuffer(),
 		kept:        newKeptCache(cfg.DecisionCache.KeptTraces),
 		dropped:     newDroppedFilter(cfg.DecisionCache.DroppedTraces),
 		strata:      make(map[stratumKey]*stratum),
@@ -95,10 +90,10 @@ func New(cfg Config, observer Observer) (*Engine, error) {
 }
 
 // BufferedTraces is the number of undecided traces.
-func (e *Engine) BufferedTraces() int { return len(e.traces) }
+func (e *Engine) BufferedTraces() int { return e.buffer.len() }
 
 // BufferedBytes is the encoded size of the buffer, as bounded by max_buffered_bytes.
-func (e *Engine) BufferedBytes() int64 { return e.bufferedBytes + e.scopes.bytes }
+func (e *Engine) BufferedBytes() int64 { return e.buffer.size() }
 
 // sinceAdjust is the time, in seconds, since the last adjustment.
 func (e *Engine) sinceAdjust() float64 { return float64(e.now-e.lastAdjust) / 1e9 }
@@ -132,7 +127,7 @@ func (e *Engine) Ingest(now time.Time, td ptrace.Traces) (Output, error) {
 		return out, fmt.Errorf("%w: %d bytes encoded, max_buffered_bytes is %d", ErrBufferFull, total, e.cfg.MaxBufferedBytes)
 	}
 	for e.BufferedBytes()+total > e.cfg.MaxBufferedBytes {
-		t := e.oldest()
+		t := e.buffer.oldest()
 		if t == nil {
 			break
 		}
@@ -140,20 +135,6 @@ func (e *Engine) Ingest(now time.Time, td ptrace.Traces) (Output, error) {
 	}
 	e.commit(&out)
 	return out, nil
-}
-
-// oldest returns the undecided trace with the earliest first span.
-func (e *Engine) oldest() *bufferedTrace {
-	for {
-		entry, ok := e.arrivals.peek()
-		if !ok {
-			return nil
-		}
-		if !entry.trace.decided {
-			return entry.trace
-		}
-		e.arrivals.pop()
-	}
 }
 
 // Advance decides the traces due at now and readjusts probabilities every
@@ -164,14 +145,15 @@ func (e *Engine) Advance(now time.Time) []Decision {
 		e.adjust(float64(e.now-e.lastAdjust) / 1e9)
 	}
 	var decisions []Decision
-	for entry, ok := e.arrivals.peek(); ok && entry.deadline <= e.now; entry, ok = e.arrivals.peek() {
-		e.arrivals.pop()
+	arrivals, quiet := &e.buffer.arrivals, &e.buffer.quiet
+	for entry, ok := arrivals.peek(); ok && entry.deadline <= e.now; entry, ok = arrivals.peek() {
+		arrivals.pop()
 		if t := entry.trace; !t.decided && t.draw == nil {
 			decisions = e.decide(t, TriggerTimeout, false, decisions)
 		}
 	}
-	for entry, ok := e.quiet.peek(); ok && entry.deadline <= e.now; entry, ok = e.quiet.peek() {
-		e.quiet.pop()
+	for entry, ok := quiet.peek(); ok && entry.deadline <= e.now; entry, ok = quiet.peek() {
+		quiet.pop()
 		if t := entry.trace; !t.decided && t.draw == nil && t.quietDeadline == entry.deadline {
 			decisions = e.decide(t, TriggerRootQuiet, false, decisions)
 		}
@@ -184,14 +166,14 @@ func (e *Engine) Advance(now time.Time) []Decision {
 // one adjust_interval, so that the final flush keeps to the budget too.
 func (e *Engine) DecideAll(now time.Time) []Decision {
 	e.tick(now)
-	for _, entry := range e.arrivals.entries[e.arrivals.head:] {
+	for _, entry := range e.buffer.arrivals.entries[e.buffer.arrivals.head:] {
 		if !entry.trace.decided {
 			e.countArrival(entry.trace)
 		}
 	}
 	e.adjust(max(float64(e.now-e.lastAdjust)/1e9, e.cfg.AdjustInterval.Seconds()))
-	decisions := make([]Decision, 0, len(e.traces))
-	for t := e.oldest(); t != nil; t = e.oldest() {
+	decisions := make([]Decision, 0, e.buffer.len())
+	for t := e.buffer.oldest(); t != nil; t = e.buffer.oldest() {
 		decisions = e.decide(t, TriggerShutdown, true, decisions)
 	}
 	for _, t := range e.waiting {
@@ -200,7 +182,7 @@ func (e *Engine) DecideAll(now time.Time) []Decision {
 		}
 	}
 	e.waiting = nil
-	e.quiet = deadlineQueue{}
+	e.buffer.quiet = deadlineQueue{}
 	return decisions
 }
 
@@ -217,7 +199,7 @@ const (
 // Fate tells what became of a trace, from the buffer and the memory of decisions that routes
 // late spans.
 func (e *Engine) Fate(id pcommon.TraceID) Fate {
-	if _, ok := e.traces[id]; ok {
+	if _, ok := e.buffer.get(id); ok {
 		return FateBuffered
 	}
 	if _, kept := e.kept.get(id); kept {
@@ -233,7 +215,7 @@ func (e *Engine) Fate(id pcommon.TraceID) Fate {
 // because a log record refers to it. It reports whether the trace is
 // buffered or already kept; a trace already dropped cannot be retained.
 func (e *Engine) Retain(id pcommon.TraceID) bool {
-	if t, ok := e.traces[id]; ok {
+	if t, ok := e.buffer.get(id); ok {
 		t.retained = true
 		return true
 	}
@@ -244,22 +226,5 @@ func (e *Engine) Retain(id pcommon.TraceID) bool {
 func (e *Engine) refused(spans int, reason RefuseReason) {
 	if e.observer != nil && spans > 0 {
 		e.observer.Refused(spans, reason)
-	}
-}
-
-// compactQueues drops decided traces from the queues once they dominate.
-func (e *Engine) compactQueues() {
-	for _, q := range []*deadlineQueue{&e.arrivals, &e.quiet} {
-		if q.len() < 2*len(e.traces)+4096 {
-			continue
-		}
-		live := q.entries[:0]
-		for _, entry := range q.entries[q.head:] {
-			if !entry.trace.decided {
-				live = append(live, entry)
-			}
-		}
-		clear(q.entries[len(live):])
-		q.entries, q.head = live, 0
 	}
 }

@@ -240,8 +240,8 @@ func TestDecidedTracesLeaveTheQueues(t *testing.T) {
 	}
 	ingest(t, e, epoch, td)
 	require.Len(t, e.Advance(epoch.Add(2*time.Second)), 20000)
-	assert.Equal(t, 20000, e.arrivals.len(), "timeout entries of decided traces wait for their deadline")
+	assert.Equal(t, 20000, e.buffer.arrivals.len(), "timeout entries of decided traces wait for their deadline")
 	ingest(t, e, epoch.Add(2*time.Second), buildTrace(t, traceID(1e6), epoch, checkout(time.Millisecond)))
-	assert.Equal(t, 1, e.arrivals.len(), "a queue of mostly decided traces is compacted")
-	assert.LessOrEqual(t, e.quiet.len(), 1)
+	assert.Equal(t, 1, e.buffer.arrivals.len(), "a queue of mostly decided traces is compacted")
+	assert.LessOrEqual(t, e.buffer.quiet.len(), 1)
 }

@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"bytes"
-
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
@@ -144,7 +142,7 @@ func (e *Engine) commit(out *Output) {
 	started := 0
 	for i := range e.staged {
 		c := &e.staged[i]
-		t, buffered := e.traces[c.id]
+		t, buffered := e.buffer.get(c.id)
 		if !buffered {
 			if m, kept := e.kept.get(c.id); kept {
 				e.appendLate(out.Late, c, m)
@@ -156,12 +154,8 @@ func (e *Engine) commit(out *Output) {
 				e.lateSpans(c.count, false)
 				continue
 			}
-			t = &bufferedTrace{id: c.id, firstSeen: e.now, earliestStart: ^uint64(0), tenant: c.tenant}
+			t = e.buffer.start(c.id, c.tenant, e.now, e.now+e.cfg.TraceTimeout.Nanoseconds())
 			started++
-			e.traces[c.id] = t
-			e.arrivals.push(t, e.now+e.cfg.TraceTimeout.Nanoseconds())
-			e.bufferedBytes += traceOverheadBytes
-			t.bytes += traceOverheadBytes
 		}
 		e.addChunk(t, c)
 		if t.spans >= e.cfg.MaxSpansPerTrace {
@@ -173,16 +167,11 @@ func (e *Engine) commit(out *Output) {
 	}
 	clear(e.staged) // drop references to the caller's pdata
 	e.staged = e.staged[:0]
-	e.compactQueues()
+	e.buffer.compact()
 }
 
 func (e *Engine) addChunk(t *bufferedTrace, c *stagedChunk) {
-	encoded := bytes.Clone(e.scratch[c.start:c.end])
-	t.chunks = append(t.chunks, chunk{scope: e.scopes.acquire(e.scratch[c.scopeStart:c.scopeEnd]), spans: encoded, count: c.count})
-	size := int64(len(encoded)) + chunkOverheadBytes
-	t.bytes += size
-	e.bufferedBytes += size
-	t.spans += c.count
+	e.buffer.addSpans(t, e.scratch[c.scopeStart:c.scopeEnd], e.scratch[c.start:c.end], c.count)
 	if c.rootSeen {
 		t.rootSeen = true
 		t.entryService, t.entryName = c.service, c.rootName
@@ -201,7 +190,7 @@ func (e *Engine) addChunk(t *bufferedTrace, c *stagedChunk) {
 		t.randomness, t.hasRandomness = c.randomness, true
 	}
 	if t.rootSeen {
-		t.quietDeadline = e.quiet.push(t, e.now+e.cfg.DecisionDelay.Nanoseconds())
+		e.buffer.quietAt(t, e.now+e.cfg.DecisionDelay.Nanoseconds())
 	}
 }
 

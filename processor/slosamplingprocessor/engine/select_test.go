@@ -21,7 +21,7 @@ func drawStream(t *testing.T, run uint64, shapes []shape, n int, choose func(kep
 	for i := range n {
 		id := traceID(run<<32 | uint64(i))
 		tr := &bufferedTrace{id: id, shape: shapes[i%len(shapes)], spans: 1}
-		e.traces[id] = tr
+		e.buffer.traces[id] = tr
 		th := ThresholdFromProbability(choose(len(rec.decisions), r))
 		tr.draw = &draw{stratum: st, reason: ReasonSampled, threshold: th, carried: th.Probability()}
 		out = e.selectTrace(tr, out)
@@ -32,7 +32,7 @@ func drawStream(t *testing.T, run uint64, shapes []shape, n int, choose func(kep
 		}
 	}
 	require.Len(t, out, n, "every trace is decided once")
-	require.Empty(t, e.traces)
+	require.Empty(t, e.buffer.traces)
 	counts, kept := map[shape]float64{}, 0
 	byID := map[[16]byte]shape{}
 	for i := range n {

@@ -13,11 +13,11 @@ import (
 	"sort"
 	"strings"
 
-	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/tailwise/tailwise/internal/yamlconf"
 	"github.com/tailwise/tailwise/processor/piiredactionprocessor/redact"
 )
 
@@ -87,15 +87,7 @@ func loadRedactConfig(path string) (redact.Config, error) {
 	if err != nil {
 		return cfg, err
 	}
-	retrieved, err := confmap.NewRetrievedFromYAML(b)
-	if err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
-	}
-	conf, err := retrieved.AsConf()
-	if err != nil {
-		return cfg, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := conf.Unmarshal(&cfg); err != nil {
+	if err := yamlconf.Decode(b, &cfg); err != nil {
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := cfg.Validate(); err != nil {

@@ -7,10 +7,10 @@ import (
 	"os"
 	"strings"
 
-	"go.opentelemetry.io/collector/confmap"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tailwise/tailwise/internal/tenantid"
+	"github.com/tailwise/tailwise/internal/yamlconf"
 )
 
 // credentialsFile is the layout of the credentials YAML file.
@@ -85,16 +85,8 @@ func loadCredentials(path string) (*credentials, error) {
 }
 
 func parseCredentials(data []byte) (*credentials, error) {
-	retrieved, err := confmap.NewRetrievedFromYAML(data)
-	if err != nil {
-		return nil, err
-	}
-	conf, err := retrieved.AsConf()
-	if err != nil {
-		return nil, err
-	}
 	var file credentialsFile
-	if err := conf.Unmarshal(&file); err != nil {
+	if err := yamlconf.Decode(data, &file); err != nil {
 		return nil, err
 	}
 	return file.index()

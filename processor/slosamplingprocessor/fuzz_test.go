@@ -7,6 +7,7 @@ import (
 
 	"go.opentelemetry.io/collector/confmap"
 
+	"github.com/tailwise/tailwise/internal/yamlconf"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
 
@@ -24,16 +25,8 @@ func FuzzConfig(f *testing.F) {
 	f.Add([]byte("tenants: {attribute: tenant.id, weights: {team-a: 2, _none: 0.5}, default_weight: 1, max_tenants: 3}"))
 	f.Add([]byte("tenants: {weights: {x: -1}, default_weight: .inf, max_tenants: -1}"))
 	f.Fuzz(func(t *testing.T, yaml []byte) {
-		retrieved, err := confmap.NewRetrievedFromYAML(yaml)
-		if err != nil {
-			return
-		}
-		conf, err := retrieved.AsConf()
-		if err != nil {
-			return
-		}
 		cfg := createDefaultConfig()
-		if conf.Unmarshal(cfg) != nil || confmap.Validate(cfg) != nil {
+		if yamlconf.Decode(yaml, cfg) != nil || confmap.Validate(cfg) != nil {
 			return
 		}
 		if _, err := engine.New(cfg.Config, nil); err != nil {

@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 
 	"github.com/tailwise/tailwise/internal/tenantid"
+	"github.com/tailwise/tailwise/internal/yamlconf"
 )
 
 // overridesFile is the layout of the quota overrides YAML file: per tenant, the limits it sets,
@@ -26,16 +27,8 @@ func loadOverrides(path string, defaults Limits) (map[string]Limits, error) {
 
 // parseOverrides returns the limits of every tenant the overrides file names.
 func parseOverrides(data []byte, defaults Limits) (map[string]Limits, error) {
-	retrieved, err := confmap.NewRetrievedFromYAML(data)
-	if err != nil {
-		return nil, err
-	}
-	conf, err := retrieved.AsConf()
-	if err != nil {
-		return nil, err
-	}
 	var file overridesFile
-	if err := conf.Unmarshal(&file); err != nil {
+	if err := yamlconf.Decode(data, &file); err != nil {
 		return nil, err
 	}
 	limits := make(map[string]Limits, len(file.Tenants))

@@ -8,49 +8,26 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/confmap"
-	"go.opentelemetry.io/collector/confmap/xconfmap"
 
 	"github.com/tailwise/tailwise/extension/tenantauthextension"
+	"github.com/tailwise/tailwise/internal/configtest"
+	"github.com/tailwise/tailwise/internal/yamlconf"
 )
 
-// gatewayExample returns the gateway configuration of the README's worked example.
-func gatewayExample(t *testing.T) *confmap.Conf {
-	readme, err := os.ReadFile("README.md")
-	require.NoError(t, err)
-	_, after, found := strings.Cut(string(readme), "<!-- gateway-example -->\n```yaml\n")
-	require.True(t, found, "README.md has the gateway example")
-	block, _, found := strings.Cut(after, "```")
-	require.True(t, found)
-	retrieved, err := confmap.NewRetrievedFromYAML([]byte(block))
-	require.NoError(t, err)
-	conf, err := retrieved.AsConf()
-	require.NoError(t, err)
-	return conf
-}
-
 func TestGatewayExample(t *testing.T) {
-	conf := gatewayExample(t)
+	conf := configtest.ReadmeExample(t, "gateway-example")
 
 	processorCfg := createDefaultConfig()
-	sub, err := conf.Sub("processors::tenant")
-	require.NoError(t, err)
-	require.NoError(t, sub.Unmarshal(processorCfg))
-	require.NoError(t, xconfmap.Validate(processorCfg))
-
+	require.NoError(t, configtest.Decode(t, conf, "processors::tenant", processorCfg))
 	authCfg := tenantauthextension.NewFactory().CreateDefaultConfig()
-	sub, err = conf.Sub("extensions::tenant_auth")
-	require.NoError(t, err)
-	require.NoError(t, sub.Unmarshal(authCfg))
-	require.NoError(t, xconfmap.Validate(authCfg))
+	require.NoError(t, configtest.Decode(t, conf, "extensions::tenant_auth", authCfg))
 
 	checkTenancyWiring(t, conf, processorCfg.Header)
 }
 
 // TestShippedGatewayIsMultiTenant checks configs/gateway.yaml for the same wiring.
 func TestShippedGatewayIsMultiTenant(t *testing.T) {
-	retrieved, err := confmap.NewRetrievedFromYAML(mustRead(t, "../../configs/gateway.yaml"))
-	require.NoError(t, err)
-	conf, err := retrieved.AsConf()
+	conf, err := yamlconf.Parse(mustRead(t, "../../configs/gateway.yaml"))
 	require.NoError(t, err)
 	checkTenancyWiring(t, conf, createDefaultConfig().Header)
 }

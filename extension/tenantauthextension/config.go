@@ -11,9 +11,9 @@ import (
 // What to do with a claim the credential may not make.
 const (
 	// ActionRefuse refuses the request.
-	ActionRefuse = "refuse"
+	ActionRefuse = tenantid.ActionRefuse
 	// ActionQuarantine accepts the request for the quarantine tenant.
-	ActionQuarantine = "quarantine"
+	ActionQuarantine = tenantid.ActionQuarantine
 	// ActionDefault accepts the request for the default tenant.
 	ActionDefault = "default"
 )
@@ -67,14 +67,8 @@ func (c *Config) Validate() error {
 	if c.ClaimHeader == "" {
 		errs = append(errs, fmt.Errorf("claim_header: required; use %s unless the clients send another header", tenantid.DefaultHeader))
 	}
-	switch c.OnClaimMismatch {
-	case ActionRefuse:
-	case ActionQuarantine:
-		if err := tenantid.ValidateID(c.QuarantineTenant); err != nil {
-			errs = append(errs, fmt.Errorf("quarantine_tenant: %w", err))
-		}
-	default:
-		errs = append(errs, fmt.Errorf("on_claim_mismatch: %q is not one of %q, %q", c.OnClaimMismatch, ActionRefuse, ActionQuarantine))
+	if err := tenantid.ValidateMismatchAction(c.OnClaimMismatch, c.QuarantineTenant); err != nil {
+		errs = append(errs, err)
 	}
 	switch c.OnUnknownTenant {
 	case ActionRefuse:

@@ -28,6 +28,29 @@ const (
 	RefusalClaimNotAllowed = "claim_not_allowed"
 )
 
+// What tenant_auth and the tenant processor do with a tenant claim the credential may not make
+// (their on_claim_mismatch).
+const (
+	// ActionRefuse refuses the request.
+	ActionRefuse = "refuse"
+	// ActionQuarantine accepts the request for the quarantine tenant.
+	ActionQuarantine = "quarantine"
+)
+
+// ValidateMismatchAction checks on_claim_mismatch and, when it quarantines, quarantine_tenant.
+func ValidateMismatchAction(action, quarantineTenant string) error {
+	switch action {
+	case ActionRefuse:
+		return nil
+	case ActionQuarantine:
+		if err := ValidateID(quarantineTenant); err != nil {
+			return fmt.Errorf("quarantine_tenant: %w", err)
+		}
+		return nil
+	}
+	return fmt.Errorf("on_claim_mismatch: %q is not one of %q, %q", action, ActionRefuse, ActionQuarantine)
+}
+
 // DefaultHeader is the request header that claims a tenant (Loki, Mimir and Tempo use it).
 const DefaultHeader = "X-Scope-OrgID"
 

@@ -38,3 +38,25 @@ func TestValidateID(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateMismatchAction(t *testing.T) {
+	tests := []struct {
+		action, quarantine string
+		wantErr            string
+	}{
+		{ActionRefuse, "", ""},
+		{ActionQuarantine, "suspicious", ""},
+		{ActionQuarantine, "", "quarantine_tenant: tenant ID is empty"},
+		{"drop", "", `on_claim_mismatch: "drop" is not one of "refuse", "quarantine"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.action+"/"+tt.quarantine, func(t *testing.T) {
+			err := ValidateMismatchAction(tt.action, tt.quarantine)
+			if tt.wantErr == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.EqualError(t, err, tt.wantErr)
+			}
+		})
+	}
+}

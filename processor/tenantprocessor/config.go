@@ -13,8 +13,8 @@ import (
 
 // What to do when a trusted resource attribute names a tenant the credential may not speak for.
 const (
-	ActionRefuse     = "refuse"
-	ActionQuarantine = "quarantine"
+	ActionRefuse     = tenantid.ActionRefuse
+	ActionQuarantine = tenantid.ActionQuarantine
 )
 
 // Config of the tenant processor.
@@ -104,14 +104,8 @@ func (c *Config) Validate() error {
 	if c.StampAttribute == "" {
 		errs = append(errs, errors.New("stamp_attribute: required; use tenant.id"))
 	}
-	switch c.OnClaimMismatch {
-	case ActionRefuse:
-	case ActionQuarantine:
-		if err := tenantid.ValidateID(c.QuarantineTenant); err != nil {
-			errs = append(errs, fmt.Errorf("quarantine_tenant: %w", err))
-		}
-	default:
-		errs = append(errs, fmt.Errorf("on_claim_mismatch: %q is not one of %q, %q", c.OnClaimMismatch, ActionRefuse, ActionQuarantine))
+	if err := tenantid.ValidateMismatchAction(c.OnClaimMismatch, c.QuarantineTenant); err != nil {
+		errs = append(errs, err)
 	}
 	if c.DefaultTenant != "" {
 		if err := tenantid.ValidateID(c.DefaultTenant); err != nil {

@@ -19,31 +19,16 @@ func (e *Engine) adjust(dt float64) {
 	// known mix.
 	idle := e.buffer.len() == 0 && e.budget.idleSince(e.now, e.cfg.RateWindow.Nanoseconds())
 	if !idle {
-		// rateWeight corrects the EWMAs' bias towards zero during warm-up.
-		e.rateWeight = ewma(e.rateWeight, 1, alpha)
-		for _, st := range e.strataList {
-			st.traceRate = ewma(st.traceRate, st.arrivedTraces/dt, alpha)
-			st.spanRate = ewma(st.spanRate, st.arrivedSpans/dt, alpha)
-			st.arrivedTraces, st.arrivedSpans = 0, 0
-		}
-		for _, tn := range e.tenantList {
-			tn.violationSpanRate = ewma(tn.violationSpanRate, tn.violationArrivedSpans/dt, alpha)
-			tn.violationArrivedSpans = 0
-			tn.violatorSizes.update(dt, alpha)
-		}
+		e.pop.updateRates(dt, alpha)
 	}
-	offeredTraces, offered := 0.0, 0.0
-	for _, st := range e.strataList {
-		offeredTraces += st.traceRate
-		offered += st.spanRate
-	}
+	offeredTraces, offered := e.pop.offered()
 	for i := range e.burn {
 		o := &e.matcher.objectives[i]
 		e.burn[i].update(dt, e.cfg.BurnRate.ShortWindow.Seconds(), e.cfg.BurnRate.LongWindow.Seconds(), o.budgetedBadRatio, e.cfg.BurnRate.Threshold)
 	}
 
 	budget := e.budget.effective(offeredTraces, offered)
-	w := max(e.rateWeight, 1e-9)
+	w := max(e.pop.rateWeight, 1e-9)
 	starting := e.budget.starting(e.now, (e.cfg.DecisionDelay + e.cfg.AdjustInterval).Nanoseconds())
 	e.budget.settle(dt, alpha, budget, !idle && offered/w >= budget, idle, starting)
 
@@ -58,7 +43,7 @@ func (e *Engine) adjust(dt float64) {
 // measureBuffer counts, per tenant, the spans of the undecided traces:
 // violating ones by size, the others in all.
 func (e *Engine) measureBuffer() {
-	for _, tn := range e.tenantList {
+	for _, tn := range e.pop.tenants {
 		tn.bufferedSpans = 0
 		clear(tn.violatorSizes.buffered[:])
 	}
@@ -66,7 +51,7 @@ func (e *Engine) measureBuffer() {
 		if t.draw != nil {
 			continue
 		}
-		tn := e.tenantOf(t.tenant)
+		tn := e.pop.tenantOf(t.tenant)
 		if t.violated != 0 {
 			tn.violatorSizes.buffered[sizeBin(t.spans)] += float64(t.spans)
 		} else {
@@ -93,7 +78,7 @@ func (e *Engine) sigma(st *stratum) float64 {
 
 // Snapshot reports the current rates, probabilities and burn rates.
 func (e *Engine) Snapshot() Snapshot {
-	w := e.rateWeight
+	w := e.pop.rateWeight
 	if w == 0 {
 		w = 1
 	}
@@ -104,14 +89,14 @@ func (e *Engine) Snapshot() Snapshot {
 		EstimatedSpansPerSecond: e.budget.estimated,
 		OutputSpansPerSecond:    e.budget.outputRate / w,
 		ViolationProbability:    1,
-		Strata:                  make([]StratumState, len(e.strataList)),
-		Tenants:                 make([]TenantState, len(e.tenantList)),
+		Strata:                  make([]StratumState, len(e.pop.strata)),
+		Tenants:                 make([]TenantState, len(e.pop.tenants)),
 		Objectives:              make([]ObjectiveState, len(e.burn)),
 	}
-	for i, st := range e.strataList {
+	for i, st := range e.pop.strata {
 		s.Strata[i] = StratumState{Stratum: st.name, Probability: st.probability, TracesPerSecond: st.traceRate / w, SpansPerSecond: st.spanRate / w}
 	}
-	for i, tn := range e.tenantList {
+	for i, tn := range e.pop.tenants {
 		s.ViolationProbability = min(s.ViolationProbability, tn.violationProbability)
 		s.Tenants[i] = TenantState{
 			Name:                    tn.name,

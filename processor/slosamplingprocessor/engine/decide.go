@@ -145,31 +145,21 @@ func (e *Engine) stratumOf(t *bufferedTrace) *stratum {
 	case t.hasError:
 		key.outcome = OutcomeError
 	}
-	if st, ok := e.strata[key]; ok {
+	if st, ok := e.pop.byKey[key]; ok {
 		return st
 	}
 	objective := -1
 	if t.matched != 0 {
 		objective = bits.TrailingZeros64(t.matched)
 	}
-	if len(e.strataList) >= e.cfg.MaxStrata {
+	if len(e.pop.strata) >= e.cfg.MaxStrata {
 		key = stratumKey{tenant: key.tenant, service: internOverflow, route: internOverflow, outcome: key.outcome}
 		objective = -1
-		if st, ok := e.strata[key]; ok {
+		if st, ok := e.pop.byKey[key]; ok {
 			return st
 		}
 	}
 	service, _ := e.services.str(key.service)
 	route, _ := e.names.str(key.route)
-	tn := e.tenantOf(key.tenant)
-	st := &stratum{
-		name:        Stratum{Tenant: tn.name, Service: service, Route: route, Outcome: key.outcome},
-		tenant:      tn,
-		objective:   objective,
-		probability: 1,
-	}
-	e.strata[key] = st
-	e.strataList = append(e.strataList, st)
-	tn.strata = append(tn.strata, st)
-	return st
+	return e.pop.add(key, service, route, objective)
 }

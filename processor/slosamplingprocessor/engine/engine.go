@@ -40,16 +40,9 @@ type Engine struct {
 	kept    *keptCache
 	dropped *droppedFilter
 
-	strata     map[stratumKey]*stratum
-	strataList []*stratum
-	burn       []burnRate
-
-	tenantNames *interner
-	tenantByID  []*tenant // by interned id
-	tenantList  []*tenant // in order of appearance
-
-	rateWeight float64 // EWMA bias correction during warm-up
-	budget     budgetController
+	pop    population
+	burn   []burnRate
+	budget budgetController
 
 	residence float64 // EWMA of the seconds a trace spends in the buffer
 
@@ -69,20 +62,19 @@ func New(cfg Config, observer Observer) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		cfg:         cfg,
-		matcher:     m,
-		observer:    observer,
-		names:       newInterner(maxNames),
-		keys:        newInterner(maxKeys),
-		services:    newInterner(maxServices),
-		buffer:      newTraceBuffer(),
-		kept:        newKeptCache(cfg.DecisionCache.KeptTraces),
-		dropped:     newDroppedFilter(cfg.DecisionCache.DroppedTraces),
-		strata:      make(map[stratumKey]*stratum),
-		burn:        make([]burnRate, len(cfg.Objectives)),
-		tenantNames: newInterner(cfg.Tenants.MaxTenants + 2), // + internEmpty and internOverflow
-		budget:      newBudgetController(cfg.Budget),
-		residence:   cfg.DecisionDelay.Seconds(),
+		cfg:       cfg,
+		matcher:   m,
+		observer:  observer,
+		names:     newInterner(maxNames),
+		keys:      newInterner(maxKeys),
+		services:  newInterner(maxServices),
+		buffer:    newTraceBuffer(),
+		kept:      newKeptCache(cfg.DecisionCache.KeptTraces),
+		dropped:   newDroppedFilter(cfg.DecisionCache.DroppedTraces),
+		burn:      make([]burnRate, len(cfg.Objectives)),
+		pop:       newPopulation(cfg.Tenants),
+		budget:    newBudgetController(cfg.Budget),
+		residence: cfg.DecisionDelay.Seconds(),
 	}
 	e.encoder = spanEncoder{keys: e.keys, names: e.names}
 	e.decoder = spanDecoder{keys: e.keys, names: e.names}

@@ -52,7 +52,7 @@ func (e *Engine) stage(td ptrace.Traces) int64 {
 		tenant := internEmpty
 		if e.cfg.Tenants.Attribute != "" {
 			if v, ok := rs.Resource().Attributes().Get(e.cfg.Tenants.Attribute); ok {
-				tenant = e.tenantID(v.AsString())
+				tenant = e.pop.tenantID(v.AsString())
 			}
 		}
 		objectives := e.matcher.serviceMask(serviceName)

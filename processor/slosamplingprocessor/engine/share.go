@@ -15,13 +15,13 @@ import "math"
 //     traffic; a tenant's floor is the cost of its strata's minimum
 //     representation. Each tenant's strata share its grant by allocate.
 func (e *Engine) share(target, violationCap float64) float64 {
-	w := e.rateWeight
+	w := e.pop.rateWeight
 	minRate := e.cfg.MinTracesPerStratumPerMinute / 60
-	claims := make([]claim, len(e.tenantList))
-	demands := make([][]demand, len(e.tenantList))
-	sampled := make([][]*stratum, len(e.tenantList))
+	claims := make([]claim, len(e.pop.tenants))
+	demands := make([][]demand, len(e.pop.tenants))
+	sampled := make([][]*stratum, len(e.pop.tenants))
 	floors := 0.0
-	for i, tn := range e.tenantList {
+	for i, tn := range e.pop.tenants {
 		claims[i] = claim{weight: tn.weight}
 		// The buffer holds the demand of the next seconds: when it holds
 		// more than the rates predict, the rates are scaled up to it.
@@ -49,16 +49,16 @@ func (e *Engine) share(target, violationCap float64) float64 {
 		floors += math.Min(claims[i].floor, claims[i].demand)
 	}
 
-	violationClaims := make([]claim, len(e.tenantList))
-	violatorDemand := make([][sizeBins]float64, len(e.tenantList))
-	for i, tn := range e.tenantList {
+	violationClaims := make([]claim, len(e.pop.tenants))
+	violatorDemand := make([][sizeBins]float64, len(e.pop.tenants))
+	for i, tn := range e.pop.tenants {
 		var total float64
 		violatorDemand[i], total = tn.violatorSizes.demand(w)
 		violationClaims[i] = claim{demand: total, weight: tn.weight}
 	}
 	violating := 0.0
 	for i, grant := range waterFill(violationClaims, math.Min(violationCap, math.Max(0, e.budget.spansPerSecond-floors))) {
-		tn, rate := e.tenantList[i], violationClaims[i].demand
+		tn, rate := e.pop.tenants[i], violationClaims[i].demand
 		tn.violationProbability = 1
 		if rate > grant {
 			tn.violationProbability = grant / rate
@@ -75,7 +75,7 @@ func (e *Engine) share(target, violationCap float64) float64 {
 
 	estimated := violating
 	for i, grant := range waterFill(claims, math.Max(floors, target-violating)) {
-		e.tenantList[i].sampledGrant = grant
+		e.pop.tenants[i].sampledGrant = grant
 		for j, p := range allocate(demands[i], grant) {
 			st, d := sampled[i][j], demands[i][j]
 			st.probability, st.floorProbability = p, 1
@@ -94,7 +94,7 @@ func (e *Engine) violationFloor(tn *tenant, minRate float64) float64 {
 	rate := 0.0
 	for _, st := range tn.strata {
 		if st.name.Outcome == OutcomeViolation {
-			rate += st.traceRate / e.rateWeight
+			rate += st.traceRate / e.pop.rateWeight
 		}
 	}
 	if rate <= 0 {

@@ -14,9 +14,9 @@ func BenchmarkShare(b *testing.B) {
 			cfg.Tenants.Attribute = "tenant.id"
 			cfg.Tenants.MaxTenants = tenants
 			e, _ := newTestEngine(b, cfg)
-			e.rateWeight = 1
+			e.pop.rateWeight = 1
 			for i := range tenants {
-				id := e.tenantID(fmt.Sprintf("tenant-%d", i))
+				id := e.pop.tenantID(fmt.Sprintf("tenant-%d", i))
 				for r := range 10 {
 					name, _ := e.names.id(fmt.Sprintf("GET /route-%d", r))
 					t := &bufferedTrace{tenant: id, entryName: name}

@@ -52,6 +52,66 @@ type stratum struct {
 	selectors                   map[selectorKey]*selector
 }
 
+// population is the strata and tenants seen so far, with their arrival
+// rates.
+type population struct {
+	cfg         Tenants
+	byKey       map[stratumKey]*stratum
+	strata      []*stratum // in order of appearance
+	tenantNames *interner
+	tenantByID  []*tenant // by interned id
+	tenants     []*tenant // in order of appearance
+	rateWeight  float64   // EWMA bias correction during warm-up
+}
+
+func newPopulation(cfg Tenants) population {
+	return population{
+		cfg:         cfg,
+		byKey:       make(map[stratumKey]*stratum),
+		tenantNames: newInterner(cfg.MaxTenants + 2), // + internEmpty and internOverflow
+	}
+}
+
+// add creates the stratum of key, named service and route.
+func (p *population) add(key stratumKey, service, route string, objective int) *stratum {
+	tn := p.tenantOf(key.tenant)
+	st := &stratum{
+		name:        Stratum{Tenant: tn.name, Service: service, Route: route, Outcome: key.outcome},
+		tenant:      tn,
+		objective:   objective,
+		probability: 1,
+	}
+	p.byKey[key] = st
+	p.strata = append(p.strata, st)
+	tn.strata = append(tn.strata, st)
+	return st
+}
+
+// updateRates blends the arrivals of the last dt seconds into the rates.
+func (p *population) updateRates(dt, alpha float64) {
+	p.rateWeight = ewma(p.rateWeight, 1, alpha)
+	for _, st := range p.strata {
+		st.traceRate = ewma(st.traceRate, st.arrivedTraces/dt, alpha)
+		st.spanRate = ewma(st.spanRate, st.arrivedSpans/dt, alpha)
+		st.arrivedTraces, st.arrivedSpans = 0, 0
+	}
+	for _, tn := range p.tenants {
+		tn.violationSpanRate = ewma(tn.violationSpanRate, tn.violationArrivedSpans/dt, alpha)
+		tn.violationArrivedSpans = 0
+		tn.violatorSizes.update(dt, alpha)
+	}
+}
+
+// offered is the traces and spans per second of every stratum (EWMAs, not
+// corrected for warm-up).
+func (p *population) offered() (traces, spans float64) {
+	for _, st := range p.strata {
+		traces += st.traceRate
+		spans += st.spanRate
+	}
+	return traces, spans
+}
+
 // ewma blends an observed rate into the average with weight alpha.
 func ewma(avg, observed, alpha float64) float64 { return avg + alpha*(observed-avg) }
 

@@ -19,25 +19,25 @@ type tenant struct {
 
 // tenantID interns the tenant named by a resource's attribute value
 // (internEmpty for an empty value, internOverflow past max_tenants).
-func (e *Engine) tenantID(value string) uint32 {
-	id, _ := e.tenantNames.id(value)
+func (p *population) tenantID(value string) uint32 {
+	id, _ := p.tenantNames.id(value)
 	return id
 }
 
 // tenantOf returns the state of an interned tenant, created on first use.
-func (e *Engine) tenantOf(id uint32) *tenant {
-	if int(id) < len(e.tenantByID) && e.tenantByID[id] != nil {
-		return e.tenantByID[id]
+func (p *population) tenantOf(id uint32) *tenant {
+	if int(id) < len(p.tenantByID) && p.tenantByID[id] != nil {
+		return p.tenantByID[id]
 	}
 	name := TenantOverflow
 	if id != internOverflow {
-		name, _ = e.tenantNames.str(id)
+		name, _ = p.tenantNames.str(id)
 	}
-	tn := &tenant{name: name, weight: e.cfg.Tenants.weight(cmp.Or(name, TenantNone)), violationProbability: 1}
-	for int(id) >= len(e.tenantByID) {
-		e.tenantByID = append(e.tenantByID, nil)
+	tn := &tenant{name: name, weight: p.cfg.weight(cmp.Or(name, TenantNone)), violationProbability: 1}
+	for int(id) >= len(p.tenantByID) {
+		p.tenantByID = append(p.tenantByID, nil)
 	}
-	e.tenantByID[id] = tn
-	e.tenantList = append(e.tenantList, tn)
+	p.tenantByID[id] = tn
+	p.tenants = append(p.tenants, tn)
 	return tn
 }

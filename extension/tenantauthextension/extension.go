@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/tailwise/tailwise/internal/cardinality"
 	"github.com/tailwise/tailwise/internal/filepoll"
 	"github.com/tailwise/tailwise/internal/tenantid"
 )
@@ -85,7 +86,7 @@ func (a *tenantAuth) Authenticate(ctx context.Context, sources map[string][]stri
 	}
 	p, reason := s.identify(ctx, sources, &s.passwords)
 	if reason != "" {
-		a.telemetry.refused(noTenant, reason)
+		a.telemetry.refused(cardinality.None, reason)
 		return ctx, status.Error(codes.Unauthenticated, describe(reason, ""))
 	}
 	data, reason := a.resolveTenant(s.credentials, p, header(sources, a.cfg.ClaimHeader))

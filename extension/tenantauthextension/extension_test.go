@@ -179,7 +179,7 @@ func TestAuthenticateTelemetry(t *testing.T) {
 	}, metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualExtensionTenantAuthRequestsRefused(t, tel, []metricdata.DataPoint[int64]{
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("tenant", "team-a"), attribute.String("reason", string(refusedClaimNotAllowed)))},
-		{Value: 1, Attributes: attribute.NewSet(attribute.String("tenant", noTenant), attribute.String("reason", string(refusedUnknownCredential)))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("tenant", cardinality.None), attribute.String("reason", string(refusedUnknownCredential)))},
 	}, metricdatatest.IgnoreTimestamp())
 	require.NoError(t, tel.Shutdown(context.Background()))
 }
@@ -220,10 +220,14 @@ func TestCredentialsReload(t *testing.T) {
 	_, err := a.Authenticate(context.Background(), relay)
 	require.Equal(t, codes.Unauthenticated, status.Code(err))
 
+	// write replaces the file at once, as a mounted secret is replaced: the poller never reads
+	// it half written.
 	write := func(content string, age time.Duration) {
-		require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+		next := path + ".next"
+		require.NoError(t, os.WriteFile(next, []byte(content), 0o600))
 		stamp := time.Now().Add(age)
-		require.NoError(t, os.Chtimes(path, stamp, stamp))
+		require.NoError(t, os.Chtimes(next, stamp, stamp))
+		require.NoError(t, os.Rename(next, path))
 	}
 	write("tokens: [{sha256: a727ac7f7cf7c447ee210f8241ff844ef4dac87fb180badc1c8a021e65fc3b57, tenant: platform}]\n", time.Hour)
 	require.Eventually(t, func() bool {

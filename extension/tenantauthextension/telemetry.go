@@ -10,60 +10,39 @@ import (
 
 	"github.com/tailwise/tailwise/extension/tenantauthextension/internal/metadata"
 	"github.com/tailwise/tailwise/internal/cardinality"
+	"github.com/tailwise/tailwise/internal/filepoll"
 )
-
-// noTenant labels refusals of requests whose credential is not known.
-const noTenant = "_none"
-
-// labelPeriod is how often the tenants that keep their own label are re-ranked.
-const labelPeriod = time.Minute
 
 type telemetry struct {
 	builder *metadata.TelemetryBuilder
 	labeler *cardinality.Labeler
 }
 
-var (
-	reloadSucceeded = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", "success")))
-	reloadFailed    = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", "failure")))
-)
-
 func newTelemetry(set component.TelemetrySettings, tenantLimit int) (*telemetry, error) {
 	builder, err := metadata.NewTelemetryBuilder(set)
 	if err != nil {
 		return nil, err
 	}
-	return &telemetry{builder: builder, labeler: cardinality.NewLabeler(tenantLimit, labelPeriod, time.Now)}, nil
-}
-
-func (t *telemetry) label(tenant string) string {
-	if tenant == noTenant {
-		return noTenant
-	}
-	return t.labeler.Label(tenant)
+	return &telemetry{builder: builder, labeler: cardinality.NewLabeler(tenantLimit, cardinality.LabelPeriod, time.Now)}, nil
 }
 
 func (t *telemetry) authenticated(tenant string) {
 	t.builder.ExtensionTenantAuthRequestsAuthenticated.Add(context.Background(), 1,
-		metric.WithAttributes(attribute.String("tenant", t.label(tenant))))
+		metric.WithAttributes(attribute.String("tenant", t.labeler.Label(tenant))))
 }
 
 func (t *telemetry) refused(tenant string, reason refusal) {
 	t.builder.ExtensionTenantAuthRequestsRefused.Add(context.Background(), 1,
-		metric.WithAttributes(attribute.String("tenant", t.label(tenant)), attribute.String("reason", string(reason))))
+		metric.WithAttributes(attribute.String("tenant", t.labeler.Label(tenant)), attribute.String("reason", string(reason))))
 }
 
 func (t *telemetry) quarantined(tenant string) {
 	t.builder.ExtensionTenantAuthRequestsQuarantined.Add(context.Background(), 1,
-		metric.WithAttributes(attribute.String("tenant", t.label(tenant))))
+		metric.WithAttributes(attribute.String("tenant", t.labeler.Label(tenant))))
 }
 
 func (t *telemetry) reloaded(ok bool) {
-	attrs := reloadFailed
-	if ok {
-		attrs = reloadSucceeded
-	}
-	t.builder.ExtensionTenantAuthReloads.Add(context.Background(), 1, attrs)
+	t.builder.ExtensionTenantAuthReloads.Add(context.Background(), 1, filepoll.Outcome(ok))
 }
 
 func (t *telemetry) shutdown() { t.builder.Shutdown() }

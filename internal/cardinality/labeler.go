@@ -12,6 +12,13 @@ import (
 // series or a stratum is capped.
 const Overflow = "_other"
 
+// None is the one value that stands for no value, such as a request without a tenant. A
+// Labeler reports it as itself and does not count it.
+const None = "_none"
+
+// LabelPeriod is how often self-telemetry re-ranks the values that keep their own label.
+const LabelPeriod = time.Minute
+
 // Labeler caps the cardinality of a label of self-telemetry, such as the tenant: the N values
 // used most in the previous period keep their own label, every other value is reported as
 // Overflow. During the first period the first N values seen keep their label.
@@ -39,20 +46,23 @@ func NewLabeler(limit int, period time.Duration, now func() time.Time) *Labeler 
 }
 
 // Label counts a use of value and returns the label to report it under.
-func (l *Labeler) Label(tenant string) string {
+func (l *Labeler) Label(value string) string {
+	if value == None {
+		return None
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now := l.now(); !now.Before(l.periodEnd) {
 		l.rerank()
 		l.periodEnd = now.Add(l.period)
 	}
-	l.counts[tenant]++
-	if _, ok := l.labelled[tenant]; ok {
-		return tenant
+	l.counts[value]++
+	if _, ok := l.labelled[value]; ok {
+		return value
 	}
 	if len(l.labelled) < l.limit {
-		l.labelled[tenant] = struct{}{}
-		return tenant
+		l.labelled[value] = struct{}{}
+		return value
 	}
 	return Overflow
 }

@@ -22,4 +22,5 @@ func TestLabelerCapsAndReranks(t *testing.T) {
 	assert.Equal(t, "c", l.Label("c"), "the busiest tenant of the last period keeps its label")
 	assert.Equal(t, "a", l.Label("a"))
 	assert.Equal(t, Overflow, l.Label("b"), "b sent as many requests as a but ranks after it")
+	assert.Equal(t, None, l.Label(None), "no value is never capped")
 }

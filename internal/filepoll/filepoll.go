@@ -6,8 +6,24 @@ import (
 	"os"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
 	"github.com/tailwise/tailwise/internal/periodic"
 )
+
+var (
+	reloadSucceeded = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", "success")))
+	reloadFailed    = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", "failure")))
+)
+
+// Outcome is the outcome attribute of a reload in self-telemetry: success or failure.
+func Outcome(ok bool) metric.MeasurementOption {
+	if ok {
+		return reloadSucceeded
+	}
+	return reloadFailed
+}
 
 // Poller reloads a file when its modification time or size changes, checked every
 // interval. The collector's dependencies carry no file-notification library, and polling

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/tailwise/tailwise/extension/fleetextension"
+	"github.com/tailwise/tailwise/internal/cardinality"
 	"github.com/tailwise/tailwise/internal/filepoll"
 	"github.com/tailwise/tailwise/internal/periodic"
 )
@@ -148,7 +149,7 @@ func (p *tenantProcessor) consumeMetrics(next consumer.Metrics) func(context.Con
 func consume[T any](p *tenantProcessor, ctx context.Context, data T, sig signalData[T], next func(context.Context, T) error) error {
 	id, why := p.identify(ctx)
 	if why != "" {
-		return p.refuseRequest(noTenant, sig.items(data), why)
+		return p.refuseRequest(cardinality.None, sig.items(data), why)
 	}
 	tenants, order, err := assignTenants(p, data, sig, id)
 	if err != nil || len(order) == 0 {
@@ -210,7 +211,7 @@ func assignTenants[T any](p *tenantProcessor, data T, sig signalData[T], id iden
 // refuseRequest counts and returns the non-retryable refusal of a whole request.
 func (p *tenantProcessor) refuseRequest(tenant string, items int, why reason) error {
 	if tenant == "" {
-		tenant = noTenant
+		tenant = cardinality.None
 	}
 	p.telemetry.refused(tenant, items, why)
 	switch why {
@@ -221,7 +222,7 @@ func (p *tenantProcessor) refuseRequest(tenant string, items int, why reason) er
 	case reasonUnknownClaim:
 		return status.Error(codes.PermissionDenied, "tenant: the claimed tenant is unknown")
 	case reasonClaimNotAllowed:
-		if tenant == noTenant {
+		if tenant == cardinality.None {
 			return status.Error(codes.PermissionDenied, "tenant: the credential may not send data for the claimed tenant")
 		}
 		return status.Errorf(codes.PermissionDenied, "tenant: resource attribute %s names a tenant the credential of %s may not send data for", p.cfg.TrustedResourceAttribute, tenant)

@@ -9,25 +9,15 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/tailwise/tailwise/internal/cardinality"
+	"github.com/tailwise/tailwise/internal/filepoll"
 	"github.com/tailwise/tailwise/processor/tenantprocessor/internal/metadata"
 )
-
-// noTenant labels refusals of requests that carry no valid tenant.
-const noTenant = "_none"
-
-// labelPeriod is how often the tenants that keep their own label are re-ranked.
-const labelPeriod = time.Minute
 
 type telemetry struct {
 	builder *metadata.TelemetryBuilder
 	labeler *cardinality.Labeler
 	signal  attribute.KeyValue
 }
-
-var (
-	reloadSucceeded = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", "success")))
-	reloadFailed    = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", "failure")))
-)
 
 func newTelemetry(set component.TelemetrySettings, sig signal, tenantLimit int) (*telemetry, error) {
 	builder, err := metadata.NewTelemetryBuilder(set)
@@ -36,17 +26,13 @@ func newTelemetry(set component.TelemetrySettings, sig signal, tenantLimit int) 
 	}
 	return &telemetry{
 		builder: builder,
-		labeler: cardinality.NewLabeler(tenantLimit, labelPeriod, time.Now),
+		labeler: cardinality.NewLabeler(tenantLimit, cardinality.LabelPeriod, time.Now),
 		signal:  attribute.String("signal", sig.String()),
 	}, nil
 }
 
 func (t *telemetry) tenantAttrs(tenant string, extra ...attribute.KeyValue) metric.MeasurementOption {
-	label := noTenant
-	if tenant != noTenant {
-		label = t.labeler.Label(tenant)
-	}
-	return metric.WithAttributes(append([]attribute.KeyValue{attribute.String("tenant", label), t.signal}, extra...)...)
+	return metric.WithAttributes(append([]attribute.KeyValue{attribute.String("tenant", t.labeler.Label(tenant)), t.signal}, extra...)...)
 }
 
 func (t *telemetry) accepted(tenant string, items, bytes int) {
@@ -69,11 +55,7 @@ func (t *telemetry) tracked(delta int64) {
 }
 
 func (t *telemetry) reloaded(ok bool) {
-	attrs := reloadFailed
-	if ok {
-		attrs = reloadSucceeded
-	}
-	t.builder.ProcessorTenantOverridesReloads.Add(context.Background(), 1, attrs)
+	t.builder.ProcessorTenantOverridesReloads.Add(context.Background(), 1, filepoll.Outcome(ok))
 }
 
 func (t *telemetry) shutdown() { t.builder.Shutdown() }

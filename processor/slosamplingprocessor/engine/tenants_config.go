@@ -14,7 +14,7 @@ const (
 	// TenantNone names, in reports and weights, the tenant "" of traces
 	// whose first span's resource lacks the tenant attribute (every trace
 	// when tenants.attribute is empty).
-	TenantNone = "_none"
+	TenantNone = cardinality.None
 	// TenantOverflow is the tenant shared by tenants seen after
 	// tenants.max_tenants others.
 	TenantOverflow = cardinality.Overflow

@@ -62,32 +62,55 @@ func TestLoadConfig(t *testing.T) {
 	assert.Equal(t, want, shop)
 }
 
-func TestReadmeExampleIsValid(t *testing.T) {
-	cfg, err := loadConfig(t, "webshop")
-	require.NoError(t, err)
-	assert.Len(t, cfg.Objectives, 2)
-	assert.Equal(t, 2000.0, cfg.Budget.SpansPerSecond)
-	_, err = NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
-	require.NoError(t, err)
+func TestReadmeExamplesAreValid(t *testing.T) {
+	for name, check := range map[string]func(*testing.T, *Config){
+		"webshop": func(t *testing.T, cfg *Config) {
+			assert.Len(t, cfg.Objectives, 2)
+			assert.Equal(t, 2000.0, cfg.Budget.SpansPerSecond)
+		},
+		"teams": func(t *testing.T, cfg *Config) {
+			assert.Equal(t, engine.Tenants{Attribute: "tenant.id", Weights: map[string]float64{"shop": 2}, DefaultWeight: 1, MaxTenants: 1000}, cfg.Tenants)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := loadConfig(t, name)
+			require.NoError(t, err)
+			check(t, cfg)
+			_, err = NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+			require.NoError(t, err)
+		})
+	}
 }
 
 func TestValidateNamesFieldAndFix(t *testing.T) {
-	_, err := loadConfig(t, "invalid")
-	require.Error(t, err)
-	for _, want := range []string{
-		"budget.spans_per_second must be positive",
-		"budget::violation_share: must be in (0, 1]",
-		"decision_delay: must be positive, e.g. 2s",
-		"shutdown_timeout: must be positive, e.g. 10s",
-		"objectives::0::name: must be set",
-		"objectives::0::latency::threshold: must be positive",
-		"objectives::0::latency::target: must be in (0, 1), e.g. 0.99",
-		"objectives::1::match::condition",
-		`objectives::1::errors::http_status_classes: "6xx" is not a status class`,
+	for name, wants := range map[string][]string{
+		"invalid": {
+			"budget.spans_per_second must be positive",
+			"budget::violation_share: must be in (0, 1]",
+			"decision_delay: must be positive, e.g. 2s",
+			"shutdown_timeout: must be positive, e.g. 10s",
+			"objectives::0::name: must be set",
+			"objectives::0::latency::threshold: must be positive",
+			"objectives::0::latency::target: must be in (0, 1), e.g. 0.99",
+			"objectives::1::match::condition",
+			`objectives::1::errors::http_status_classes: "6xx" is not a status class`,
+		},
+		"invalid_tenants": {
+			"tenants::weights::shop: must be a positive number",
+			"tenants::default_weight: must be a positive number, e.g. 1",
+			"tenants::max_tenants: must be positive, e.g. 1000",
+			"tenants::attribute: empty while tenants::weights are set; set the resource attribute naming the tenant, e.g. tenant.id",
+		},
 	} {
-		assert.Equal(t, 1, strings.Count(err.Error(), want), "reported once: %s", want)
+		t.Run(name, func(t *testing.T) {
+			_, err := loadConfig(t, name)
+			require.Error(t, err)
+			for _, want := range wants {
+				assert.Equal(t, 1, strings.Count(err.Error(), want), "reported once: %s", want)
+			}
+			assert.NotContains(t, err.Error(), "config:", "errors name the YAML field, not the Go struct")
+		})
 	}
-	assert.NotContains(t, err.Error(), "config:", "errors name the YAML field, not the Go struct")
 }
 
 func TestValidateTable(t *testing.T) {

@@ -2,41 +2,17 @@ package slosamplingprocessor
 
 import (
 	"context"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer/consumertest"
-	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
-	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
 )
-
-func TestReadmeTeamsExampleIsValid(t *testing.T) {
-	cfg, err := loadConfig(t, "teams")
-	require.NoError(t, err)
-	assert.Equal(t, engine.Tenants{Attribute: "tenant.id", Weights: map[string]float64{"shop": 2}, DefaultWeight: 1, MaxTenants: 1000}, cfg.Tenants)
-	_, err = NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
-	require.NoError(t, err)
-}
-
-func TestValidateTenantsNamesFieldAndFix(t *testing.T) {
-	_, err := loadConfig(t, "invalid_tenants")
-	require.Error(t, err)
-	for _, want := range []string{
-		"tenants::weights::shop: must be a positive number",
-		"tenants::default_weight: must be a positive number, e.g. 1",
-		"tenants::max_tenants: must be positive, e.g. 1000",
-		"tenants::attribute: empty while tenants::weights are set; set the resource attribute naming the tenant, e.g. tenant.id",
-	} {
-		assert.Equal(t, 1, strings.Count(err.Error(), want), "reported once: %s", want)
-	}
-}
 
 func TestTelemetryNamesTheTenant(t *testing.T) {
 	cfg := shopConfig()

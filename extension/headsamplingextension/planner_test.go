@@ -68,7 +68,9 @@ func (s *sim) step() float64 {
 	for k := range s.routes {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].Service+"\x00"+keys[i].Operation < keys[j].Service+"\x00"+keys[j].Operation })
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i].Service+"\x00"+keys[i].Operation < keys[j].Service+"\x00"+keys[j].Operation
+	})
 	for _, k := range keys {
 		r := s.routes[k]
 		prob := s.probability(k.Service, k.Operation)

@@ -37,7 +37,7 @@ func parsePromText(r io.Reader) ([]sample, error) {
 
 func parseSample(line string) (sample, error) {
 	s := sample{labels: map[string]string{}}
-	rest := line
+	var rest string
 	if i := strings.IndexAny(line, "{ "); i > 0 && line[i] == '{' {
 		s.name = line[:i]
 		end, err := parseLabels(line[i+1:], s.labels)

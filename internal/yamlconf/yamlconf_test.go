@@ -22,7 +22,7 @@ func TestDecode(t *testing.T) {
 	}{
 		{"over the defaults", "name: a\ninterval: 5s", settings{Name: "a", Interval: 5 * time.Second, Limit: 7}, ""},
 		{"empty document", "", settings{Limit: 7}, ""},
-		{"unknown key", "nmae: a", settings{}, "has invalid keys: nmae"},
+		{"unknown key", "label: a", settings{}, "has invalid keys: label"},
 		{"wrong type", "limit: many", settings{}, "limit"},
 		{"not YAML", "name: [", settings{}, "yaml"},
 	}

@@ -81,15 +81,19 @@ type route struct {
 	weighted float64
 	arrived  int // roots since the last adjustment
 	// rate is the EWMA of requests per second at this gateway (all requests, before head sampling).
-	rate      float64
-	hasRate   bool
-	lastRoot  time.Time
-	spanRatio float64 // spans per trace as the tail sampler receives them
-	violating float64 // SLO-violating traces per second (tail sampler's measure)
-	burning   bool
-	sigma     float64
-	lastHot   time.Time
-	served    float64 // the probability served, 0 until computed
+	rate    float64
+	hasRate bool
+	// since is when the first root of a route without a rate arrived, and firstWeight its
+	// weight: the first rate is measured from it on, not over the whole adjust interval.
+	since       time.Time
+	firstWeight float64
+	lastRoot    time.Time
+	spanRatio   float64 // spans per trace as the tail sampler receives them
+	violating   float64 // SLO-violating traces per second (tail sampler's measure)
+	burning     bool
+	sigma       float64
+	lastHot     time.Time
+	served      float64 // the probability served, 0 until computed
 }
 
 // planner computes the strategies. It is not safe for concurrent use: the extension locks it.
@@ -165,6 +169,9 @@ func (p *planner) observeRoot(now time.Time, service, operation string, prob flo
 		prob = 1
 	}
 	r := p.route(p.key(service, operation))
+	if !r.hasRate && r.arrived == 0 {
+		r.since, r.firstWeight = now, 1/prob
+	}
 	r.weighted += 1 / prob
 	r.arrived++
 	r.lastRoot = now
@@ -220,7 +227,18 @@ func (p *planner) adjust(now time.Time) map[string]*Strategy {
 	for k, r := range p.routes {
 		idle := p.idle(now, r)
 		inst := r.weighted / dt
+		measured := true
 		switch {
+		case !r.hasRate && !r.since.IsZero():
+			// A new route: its traffic began at its first root, not at the last adjustment, so
+			// the interval before it must not count (a route appearing late in an interval would
+			// start underestimated, and the deadband can keep the probability computed from that).
+			// The roots after the first, over the time since it, are an unbiased measure.
+			if span := now.Sub(r.since).Seconds(); r.arrived > 1 && span > 0 {
+				r.rate, r.hasRate = (r.weighted-r.firstWeight)/span, true
+			} else if r.arrived > 0 {
+				measured = false // a single root: measured from it once the next ones arrive
+			}
 		case !r.hasRate && inst > 0:
 			r.rate, r.hasRate = inst, true
 		case r.hasRate && r.arrived >= stepArrivals && inst > stepFactor*r.rate:
@@ -230,7 +248,9 @@ func (p *planner) adjust(now time.Time) map[string]*Strategy {
 		case r.hasRate && !idle:
 			r.rate += alpha * (inst - r.rate)
 		}
-		r.weighted, r.arrived = 0, 0
+		if measured {
+			r.weighted, r.arrived = 0, 0
+		}
 		if t := tails[k]; t != nil {
 			if t.traces > 0 && t.spans > 0 {
 				r.spanRatio = t.spans / t.traces

@@ -290,3 +290,35 @@ func TestQuantizeIsAGrid(t *testing.T) {
 		assert.Equal(t, q, quantize(q))
 	}
 }
+
+// A route whose traffic starts late in an adjust interval is measured from its first root on:
+// over the whole interval its first rate would be a fraction of the truth, and the probability
+// computed from it too high (within the deadband, it would stay so).
+func TestNewRouteIsMeasuredFromItsFirstRoot(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.AdjustInterval = time.Second
+	cfg.RateWindow = 10 * time.Second
+	p := newPlanner(cfg)
+	t0 := time.Unix(1_700_000_000, 0)
+	p.adjust(t0)
+	// 200 requests a second, all sent (probability 1), from 0.8 s into the interval.
+	for i := range 40 {
+		p.observeRoot(t0.Add(800*time.Millisecond+time.Duration(i)*5*time.Millisecond), "frontend", "GET /", 1)
+	}
+	p.adjust(t0.Add(time.Second))
+	r := p.routes[RouteKey{"frontend", "GET /"}]
+	require.True(t, r.hasRate)
+	assert.InDelta(t, 200, r.rate, 200*0.03, "measured over the 0.2 s since the first root, not the whole second")
+
+	// A single root is no measure: the rate waits for the next ones.
+	p.observeRoot(t0.Add(1500*time.Millisecond), "frontend", "GET /cart", 0.5)
+	p.adjust(t0.Add(2 * time.Second))
+	cart := p.routes[RouteKey{"frontend", "GET /cart"}]
+	assert.False(t, cart.hasRate)
+	for i := range 4 {
+		p.observeRoot(t0.Add(2*time.Second+time.Duration(i+1)*250*time.Millisecond), "frontend", "GET /cart", 0.5)
+	}
+	p.adjust(t0.Add(3 * time.Second))
+	require.True(t, cart.hasRate)
+	assert.InDelta(t, 5.33, cart.rate, 0.01, "4 roots of weight 2 in the 1.5 s since the first")
+}

@@ -230,7 +230,7 @@ func TestTuneUsageAndBadInput(t *testing.T) {
 		{name: "unknown flag", args: []string{"--speed", "2"}, code: 2, inStderr: "flag provided but not defined"},
 		{name: "negative gap", args: []string{hotrodRecording, "--config", "testdata/tune/webshop.yaml", "--max-gap", "-1s"}, code: 2, inStderr: "--max-gap"},
 		{name: "same config twice", args: []string{hotrodRecording, "--config", "testdata/tune/webshop.yaml", "--config", "testdata/tune/webshop.yaml"}, code: 2, inStderr: "given twice"},
-		{name: "invalid field", args: []string{hotrodRecording, "--config", "testdata/tune/bad-budget.yaml"}, code: 1, inStderr: "bad-budget.yaml: budget.spans_per_second must be positive"},
+		{name: "invalid field", args: []string{hotrodRecording, "--config", "testdata/tune/bad-budget.yaml"}, code: 1, inStderr: "bad-budget.yaml: budget::spans_per_second: must be positive"},
 		{name: "unknown key", args: []string{hotrodRecording, "--config", "testdata/tune/unknown-key.yaml"}, code: 1, inStderr: "spans_per_secnd"},
 		{name: "missing config file", args: []string{hotrodRecording, "--config", "testdata/tune/none.yaml"}, code: 1, inStderr: "none.yaml"},
 		{name: "bad line", args: []string{"testdata/tune/bad-line.jsonl", "--config", "testdata/tune/webshop.yaml"}, code: 1, inStderr: "testdata/tune/bad-line.jsonl:2:"},

@@ -85,7 +85,7 @@ func TestReadmeExamplesAreValid(t *testing.T) {
 func TestValidateNamesFieldAndFix(t *testing.T) {
 	for name, wants := range map[string][]string{
 		"invalid": {
-			"budget.spans_per_second must be positive",
+			"budget::spans_per_second: must be positive",
 			"budget::violation_share: must be in (0, 1]",
 			"decision_delay: must be positive, e.g. 2s",
 			"shutdown_timeout: must be positive, e.g. 10s",

@@ -119,7 +119,7 @@ func (c *Config) Check() error {
 		errs = append(errs, errors.New("max_buffered_bytes: must be at least 1048576 (1 MiB), e.g. 268435456 for 256 MiB"))
 	}
 	if !(c.Budget.SpansPerSecond > 0) {
-		errs = append(errs, errors.New("budget.spans_per_second must be positive: the output rate to aim at, e.g. 1000"))
+		errs = append(errs, errors.New("budget::spans_per_second: must be positive: the output rate to aim at, e.g. 1000"))
 	}
 	if c.Budget.TracesPerSecond < 0 {
 		errs = append(errs, errors.New("budget::traces_per_second: must be positive, or 0 to leave traces per second unbounded"))

@@ -155,14 +155,16 @@ func TestServesHTTPAndGRPC(t *testing.T) {
 	require.NoError(t, e.Start(context.Background(), componenttest.NewNopHost()))
 	defer func() { require.NoError(t, e.Shutdown(context.Background())) }()
 
-	// The sampler reports traffic; an adjustment publishes frontend's strategy.
+	// The sampler reports traffic; the adjustment after the first whole interval with it
+	// publishes frontend's strategy.
 	e.AttachSampler(25, true)
-	now := time.Now()
 	roots := make([]Root, 0, 100)
 	for range 100 {
 		roots = append(roots, Root{Service: "frontend", Operation: "GET /", Probability: 1})
 	}
-	e.ObserveRoots(now, roots)
+	e.ObserveRoots(time.Now(), roots)
+	e.adjust()
+	e.ObserveRoots(time.Now(), roots)
 	e.ObserveState(State{Strata: []StratumRates{{Service: "frontend", Route: "GET /", TracesPerSecond: 20, SpansPerSecond: 100}}})
 	e.adjust()
 

@@ -83,17 +83,19 @@ type route struct {
 	// rate is the EWMA of requests per second at this gateway (all requests, before head sampling).
 	rate    float64
 	hasRate bool
-	// since is when the first root of a route without a rate arrived, and firstWeight its
-	// weight: the first rate is measured from it on, not over the whole adjust interval.
-	since       time.Time
-	firstWeight float64
-	lastRoot    time.Time
-	spanRatio   float64 // spans per trace as the tail sampler receives them
-	violating   float64 // SLO-violating traces per second (tail sampler's measure)
-	burning     bool
-	sigma       float64
-	lastHot     time.Time
-	served      float64 // the probability served, 0 until computed
+	// since is when the measure of a route without a rate began: its first rate is taken over
+	// whole adjust intervals, from the first adjustment after its first root.
+	since time.Time
+	// stepInst is the rate measured in the previous interval when it was a step above the
+	// average (0 otherwise): a step is followed when two intervals in a row show it.
+	stepInst  float64
+	lastRoot  time.Time
+	spanRatio float64 // spans per trace as the tail sampler receives them
+	violating float64 // SLO-violating traces per second (tail sampler's measure)
+	burning   bool
+	sigma     float64
+	lastHot   time.Time
+	served    float64 // the probability served, 0 until computed
 }
 
 // planner computes the strategies. It is not safe for concurrent use: the extension locks it.
@@ -169,8 +171,8 @@ func (p *planner) observeRoot(now time.Time, service, operation string, prob flo
 		prob = 1
 	}
 	r := p.route(p.key(service, operation))
-	if !r.hasRate && r.arrived == 0 {
-		r.since, r.firstWeight = now, 1/prob
+	if !r.hasRate && r.since.IsZero() {
+		r.since = now
 	}
 	r.weighted += 1 / prob
 	r.arrived++
@@ -194,6 +196,7 @@ func (p *planner) inputBudget() float64 {
 
 // adjust recomputes the probabilities at now and returns the strategies by service.
 func (p *planner) adjust(now time.Time) map[string]*Strategy {
+	prev := p.lastAdjust
 	dt := now.Sub(p.lastAdjust).Seconds()
 	first := p.lastAdjust.IsZero()
 	p.lastAdjust = now
@@ -227,30 +230,35 @@ func (p *planner) adjust(now time.Time) map[string]*Strategy {
 	for k, r := range p.routes {
 		idle := p.idle(now, r)
 		inst := r.weighted / dt
-		measured := true
 		switch {
 		case !r.hasRate && !r.since.IsZero():
-			// A new route: its traffic began at its first root, not at the last adjustment, so
-			// the interval before it must not count (a route appearing late in an interval would
-			// start underestimated, and the deadband can keep the probability computed from that).
-			// The roots after the first, over the time since it, are an unbiased measure.
-			if span := now.Sub(r.since).Seconds(); r.arrived > 1 && span > 0 {
-				r.rate, r.hasRate = (r.weighted-r.firstWeight)/span, true
+			// A new route. Its first roots came during this interval, in the SDKs' batches:
+			// counted over the whole interval they would be too few, over the time since the first
+			// batch too many. They are left out, and the rate is measured from this adjustment on,
+			// over whole intervals (several for a sparse route, until roots arrive).
+			if r.since.After(prev) {
+				r.since = now
 			} else if r.arrived > 0 {
-				measured = false // a single root: measured from it once the next ones arrive
+				r.rate, r.hasRate = r.weighted/now.Sub(r.since).Seconds(), true
 			}
 		case !r.hasRate && inst > 0:
 			r.rate, r.hasRate = inst, true
-		case r.hasRate && r.arrived >= stepArrivals && inst > stepFactor*r.rate:
-			// A step up in traffic, measured on enough roots to be no accident: followed at once,
-			// so that the probability falls within one adjustment.
-			r.rate = inst
+		case r.hasRate && r.arrived >= stepArrivals && inst > stepFactor*r.rate && r.stepInst > 0:
+			// A step up in traffic, measured on enough roots in two intervals in a row to be no
+			// accident (one interval can hold two of an SDK's export batches, or a chance excess
+			// of a few head-sampled roots of large weight): followed at once, so that the
+			// probability falls at the next adjustment.
+			r.rate = (r.stepInst + inst) / 2
+			r.stepInst = 0
 		case r.hasRate && !idle:
+			if r.arrived >= stepArrivals && inst > stepFactor*r.rate {
+				r.stepInst = inst
+			} else {
+				r.stepInst = 0
+			}
 			r.rate += alpha * (inst - r.rate)
 		}
-		if measured {
-			r.weighted, r.arrived = 0, 0
-		}
+		r.weighted, r.arrived = 0, 0
 		if t := tails[k]; t != nil {
 			if t.traces > 0 && t.spans > 0 {
 				r.spanRatio = t.spans / t.traces
@@ -314,8 +322,8 @@ func (p *planner) idle(now time.Time, r *route) bool {
 // idleWindows is how many rate windows without a root make a route idle.
 const idleWindows = 6
 
-// A rate at least stepFactor times the average, measured on at least stepArrivals roots in one
-// adjustment, replaces the average at once.
+// A rate at least stepFactor times the average, measured on at least stepArrivals roots in each
+// of two adjustments in a row, replaces the average at once.
 const (
 	stepFactor   = 1.5
 	stepArrivals = 20

@@ -291,34 +291,82 @@ func TestQuantizeIsAGrid(t *testing.T) {
 	}
 }
 
-// A route whose traffic starts late in an adjust interval is measured from its first root on:
-// over the whole interval its first rate would be a fraction of the truth, and the probability
-// computed from it too high (within the deadband, it would stay so).
-func TestNewRouteIsMeasuredFromItsFirstRoot(t *testing.T) {
+// A new route's first rate is measured over whole adjust intervals. Its first roots arrive in
+// the SDKs' batches somewhere in an interval: counted over the whole interval they would be too
+// few, over the time since the first batch too many, and a probability computed from either can
+// stay wrong within the deadband.
+func TestNewRouteIsMeasuredOverWholeIntervals(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.AdjustInterval = time.Second
 	cfg.RateWindow = 10 * time.Second
 	p := newPlanner(cfg)
 	t0 := time.Unix(1_700_000_000, 0)
 	p.adjust(t0)
-	// 200 requests a second, all sent (probability 1), from 0.8 s into the interval.
-	for i := range 40 {
-		p.observeRoot(t0.Add(800*time.Millisecond+time.Duration(i)*5*time.Millisecond), "frontend", "GET /", 1)
+	// 200 requests a second, all sent (probability 1), from 0.55 s into the interval, in batches
+	// of 40 every 200 ms.
+	batch := func(at time.Duration) {
+		for range 40 {
+			p.observeRoot(t0.Add(at), "frontend", "GET /", 1)
+		}
 	}
+	batch(750 * time.Millisecond)
+	batch(950 * time.Millisecond)
 	p.adjust(t0.Add(time.Second))
 	r := p.routes[RouteKey{"frontend", "GET /"}]
-	require.True(t, r.hasRate)
-	assert.InDelta(t, 200, r.rate, 200*0.03, "measured over the 0.2 s since the first root, not the whole second")
-
-	// A single root is no measure: the rate waits for the next ones.
-	p.observeRoot(t0.Add(1500*time.Millisecond), "frontend", "GET /cart", 0.5)
-	p.adjust(t0.Add(2 * time.Second))
-	cart := p.routes[RouteKey{"frontend", "GET /cart"}]
-	assert.False(t, cart.hasRate)
-	for i := range 4 {
-		p.observeRoot(t0.Add(2*time.Second+time.Duration(i+1)*250*time.Millisecond), "frontend", "GET /cart", 0.5)
+	assert.False(t, r.hasRate, "the interval the route began in is left out")
+	for at := 1150 * time.Millisecond; at < 2*time.Second; at += 200 * time.Millisecond {
+		batch(at)
 	}
+	p.adjust(t0.Add(2 * time.Second))
+	require.True(t, r.hasRate)
+	assert.InDelta(t, 200, r.rate, 1e-9)
+
+	// A sparse route is measured over the intervals until its roots arrive.
+	p.observeRoot(t0.Add(2500*time.Millisecond), "frontend", "GET /cart", 0.5)
 	p.adjust(t0.Add(3 * time.Second))
+	cart := p.routes[RouteKey{"frontend", "GET /cart"}]
+	p.adjust(t0.Add(4 * time.Second))
+	assert.False(t, cart.hasRate)
+	p.observeRoot(t0.Add(4500*time.Millisecond), "frontend", "GET /cart", 0.5)
+	p.adjust(t0.Add(5 * time.Second))
 	require.True(t, cart.hasRate)
-	assert.InDelta(t, 5.33, cart.rate, 0.01, "4 roots of weight 2 in the 1.5 s since the first")
+	assert.InDelta(t, 1, cart.rate, 1e-9, "one root of weight 2 in the 2 s since the measure began")
+}
+
+// One interval that holds more roots than the rate (here two export batches of an SDK where
+// there is usually one) is no step in traffic: the average moves by its EWMA weight only. A step
+// seen in two intervals in a row replaces the average.
+func TestStepNeedsTwoIntervals(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.AdjustInterval = time.Second
+	cfg.RateWindow = 10 * time.Second
+	p := newPlanner(cfg)
+	t0 := time.Unix(1_700_000_000, 0)
+	at := t0
+	interval := func(roots int) *route {
+		for range roots {
+			p.observeRoot(at.Add(500*time.Millisecond), "frontend", "GET /", 0.5)
+		}
+		at = at.Add(time.Second)
+		p.adjust(at)
+		return p.routes[RouteKey{"frontend", "GET /"}]
+	}
+	p.adjust(at)
+	for range 5 {
+		interval(30) // 60 requests a second, sent at 0.5
+	}
+	r := interval(30)
+	require.InDelta(t, 60, r.rate, 1e-9)
+
+	r = interval(60) // two batches in one interval...
+	assert.Less(t, r.rate, 70.0, "one interval is no step")
+	r = interval(0) // ...and none in the next
+	assert.Less(t, r.rate, 70.0)
+	for range 3 {
+		interval(30)
+	}
+
+	interval(90) // traffic triples
+	r = interval(90)
+	assert.InDelta(t, 180, r.rate, 1e-9, "followed after two intervals")
 }

@@ -136,8 +136,7 @@ func (e *headSampling) Start(_ context.Context, host component.Host) error {
 	if ep := e.cfg.HTTP.Endpoint; ep != "" {
 		ln, err := net.Listen("tcp", ep)
 		if err != nil {
-			e.stop()
-			return fmt.Errorf("http.endpoint %q: %w", ep, err)
+			return errors.Join(fmt.Errorf("http.endpoint %q: %w", ep, err), e.stop())
 		}
 		e.httpAddr = ln.Addr()
 		mux := http.NewServeMux()
@@ -155,8 +154,7 @@ func (e *headSampling) Start(_ context.Context, host component.Host) error {
 	if ep := e.cfg.GRPC.Endpoint; ep != "" {
 		ln, err := net.Listen("tcp", ep)
 		if err != nil {
-			e.stop()
-			return fmt.Errorf("grpc.endpoint %q: %w", ep, err)
+			return errors.Join(fmt.Errorf("grpc.endpoint %q: %w", ep, err), e.stop())
 		}
 		e.gAddr = ln.Addr()
 		e.grpcServer = grpc.NewServer(grpc.ForceServerCodecV2(rawCodec{}))

@@ -11,12 +11,6 @@ import (
 // The Jaeger remote sampling protocol (proto/api_v2/sampling.proto of jaeger-idl), encoded here
 // directly so that the collector's gRPC and protobuf versions stay those of its release.
 
-// Strategy types of jaeger.api_v2.SamplingStrategyType.
-const (
-	strategyTypeProbabilistic = 0
-	strategyTypeRateLimiting  = 1
-)
-
 // jsonResponse is SamplingStrategyResponse as Jaeger's HTTP endpoint writes it (protobuf JSON,
 // enums as names).
 type jsonResponse struct {

@@ -347,10 +347,9 @@ func (p *planner) hot(now time.Time, r *route) bool {
 // budget by Neyman allocation with costs (weight rate·σ·√spans), capped at each route's rate.
 func (p *planner) allocate(now time.Time, fleet float64) map[RouteKey]float64 {
 	type demand struct {
-		k             RouteKey
-		spans, floor  float64 // spans per second: offered, and the minimum representation's
-		weight        float64
-		rate, perSpan float64
+		k            RouteKey
+		spans, floor float64 // spans per second: offered, and the minimum representation's
+		weight       float64
 	}
 	targets := map[RouteKey]float64{}
 	left := p.inputBudget()

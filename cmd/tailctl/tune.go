@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tailwise/tailwise/extension/headsamplingextension"
 	"github.com/tailwise/tailwise/internal/recording"
 )
 
@@ -34,6 +35,7 @@ type tuneFlags struct {
 	recordings, configs stringsFlag
 	asJSON              bool
 	reportDir           string
+	headSampling        string
 	maxGap              time.Duration
 }
 
@@ -46,6 +48,7 @@ func runTune(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs.Var(&f.configs, "config", "slo_sampling YAML block to evaluate (repeatable)")
 	fs.BoolVar(&f.asJSON, "json", false, "print the report as one JSON object")
 	fs.StringVar(&f.reportDir, "report", "", "write index.html and PNG plots to this directory")
+	fs.StringVar(&f.headSampling, "head-sampling", "", "head_sampling extension YAML block: also report the strategies each config's engine would have served and the input they keep")
 	fs.DurationVar(&f.maxGap, "max-gap", 0, "shorten idle gaps between lines to this long, e.g. 1s for bursty recordings; 0 keeps them")
 	positional, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -68,7 +71,13 @@ func runTune(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sim, err := newSimulation(configs, f.maxGap)
+	var head *headsamplingextension.Config
+	if f.headSampling != "" {
+		if head, err = loadHeadSamplingConfig(f.headSampling); err != nil {
+			return err
+		}
+	}
+	sim, err := newSimulation(configs, f.maxGap, head)
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,7 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 		return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
 	},
 	"over":     overBudget,
+	"pct100":   func(f float64) float64 { return 100 * f },
 	"coverage": func(c configResult) string { return coverage(&c) },
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>tailctl tune</title>
@@ -97,6 +98,13 @@ th:first-child,td:first-child{text-align:left}
 <tr><td>full minutes over budget (+5%)</td>{{range .Report.Configs}}<td>{{over .Windows}}</td>{{end}}</tr>
 <tr><td>95% intervals covering the truth</td>{{range .Report.Configs}}<td>{{coverage .}}</td>{{end}}</tr>
 </table>
+{{range .Report.Configs}}{{$c := .}}{{with .HeadSampling}}<h2>{{$c.Name}}: head-sampling strategies</h2>
+<p>input budget {{printf "%.1f" .InputBudget}} spans/s; {{printf "%.0f" .SpansAdmitted}} spans admitted, {{printf "%.1f%%" (pct100 .InputCut)}} of the recording cut at the source</p>
+<table>
+<tr><th>service</th><th>operation</th><th>probability</th></tr>
+{{range .Strategies}}{{$s := .}}{{range .Operations}}<tr><td>{{$s.Service}}</td><td>{{.Operation}}</td><td>{{printf "%.4f" .Probability}}</td></tr>{{end}}<tr><td>{{.Service}}</td><td>(other operations)</td><td>{{printf "%.4f" .DefaultProbability}}</td></tr>
+{{end}}</table>
+{{end}}{{end}}
 {{range .Report.Configs}}<h2>{{.Name}}: SLO-violating spans per minute</h2>
 <table>
 <tr><th>minute from</th><th>spans in</th><th>spans kept</th><th>budget</th><th>violating spans in</th><th>violating traces that fit</th></tr>

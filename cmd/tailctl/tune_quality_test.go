@@ -135,7 +135,7 @@ func TestSamplerQualityOnRecordings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			configs, err := loadSamplerConfigs([]string{tt.config})
 			require.NoError(t, err)
-			sim, err := newSimulation(configs, 0)
+			sim, err := newSimulation(configs, 0, nil)
 			require.NoError(t, err)
 			require.NoError(t, sim.run([]string{filepath.Join(sharedData, tt.recording)}), "the recordings must be at %s", sharedData)
 			c := sim.results()[0]

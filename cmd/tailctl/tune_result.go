@@ -36,6 +36,7 @@ type configResult struct {
 	Objectives           []objectiveResult `json:"objectives"`
 	Routes               []routeResult     `json:"routes"`
 	Strata               strataResult      `json:"strata"`
+	HeadSampling         *headResult       `json:"head_sampling,omitempty"`
 
 	series configSeries // for the HTML report
 }
@@ -166,6 +167,9 @@ func (s *simulation) result(r *tuneRun) configResult {
 		return cmp.Or(cmp.Compare(b.Requests.Truth, a.Requests.Truth), cmp.Compare(a.Service, b.Service), cmp.Compare(a.Route, b.Route))
 	})
 	res.Strata = strataOf(t.strata)
+	if t.head != nil {
+		res.HeadSampling = t.head.result(s.truth)
+	}
 	res.series = seriesOf(t)
 	return res
 }

@@ -8,6 +8,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/tailwise/tailwise/extension/headsamplingextension"
 	"github.com/tailwise/tailwise/internal/recording"
 	"github.com/tailwise/tailwise/internal/replay"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
@@ -63,10 +64,15 @@ type simulation struct {
 	spansRead  atomic.Int64
 }
 
-func newSimulation(configs []samplerConfig, maxGap time.Duration) (*simulation, error) {
+// newSimulation prepares a run per config; with head, each also follows the head_sampling
+// strategies its engine would drive.
+func newSimulation(configs []samplerConfig, maxGap time.Duration, head *headsamplingextension.Config) (*simulation, error) {
 	s := &simulation{clock: virtualClock{maxGap: maxGap}, truth: newGroundTruth()}
 	for _, c := range configs {
 		t := newTally(c.cfg, &s.clock)
+		if head != nil {
+			t.head = newHeadRun(head, c.cfg)
+		}
 		e, err := engine.New(c.cfg, t)
 		if err != nil {
 			return nil, fmt.Errorf("config %s: %w", c.name, err)
@@ -115,6 +121,9 @@ func (s *simulation) feed(e recording.Entry) error {
 	s.truth.observe(s.clock.elapsed(), e.Traces)
 	s.truth.arrived(s.clock.elapsed(), e.Traces.SpanCount())
 	for _, r := range s.runs {
+		if r.tally.head != nil {
+			r.tally.head.roots(s.clock.now, e.Traces)
+		}
 		if err := s.ingest(r, e.Traces); err != nil {
 			return err
 		}

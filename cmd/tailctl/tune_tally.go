@@ -48,6 +48,7 @@ type keptTrace struct {
 // against the truth and keeps the time series of the adjustments.
 type tally struct {
 	clock *virtualClock
+	head  *headRun // with --head-sampling
 
 	decided, tracesKept, spansKept int
 	violatingIn, violatingKept     int
@@ -204,6 +205,9 @@ func (t *tally) LateSpans(spans int, kept bool) {
 func (t *tally) Refused(spans int, reason engine.RefuseReason) { t.refused[reason] += spans }
 
 func (t *tally) Adjusted(s *engine.Snapshot) {
+	if t.head != nil {
+		t.head.adjusted(t.clock.now, s)
+	}
 	b := t.bin()
 	b.budgetSum += s.BudgetSpansPerSecond
 	b.budgetN++

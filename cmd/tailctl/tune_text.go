@@ -33,6 +33,12 @@ func writeTuneText(w io.Writer, r tuneReport) {
 	row("strata represented", func(c *configResult) string { return fmt.Sprintf("%d/%d", c.Strata.Represented, c.Strata.Seen) })
 	row("minutes over budget", func(c *configResult) string { return overBudget(c.Windows) })
 	row("intervals covering truth", func(c *configResult) string { return coverage(c) })
+	if len(r.Configs) > 0 && r.Configs[0].HeadSampling != nil {
+		row("head sampling: input budget", func(c *configResult) string { return fmt.Sprintf("%.1f spans/s", c.HeadSampling.InputBudget) })
+		row("head sampling: input cut", func(c *configResult) string {
+			return fmt.Sprintf("%.0f spans (%.1f%%)", float64(c.SpansIn)-c.HeadSampling.SpansAdmitted, 100*c.HeadSampling.InputCut)
+		})
+	}
 	_ = tw.Flush()
 	if len(r.Configs) > 0 {
 		c := r.Configs[0]
@@ -51,6 +57,12 @@ func writeTuneText(w io.Writer, r tuneReport) {
 			_, _ = fmt.Fprintln(w)
 			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		}
+		if c.HeadSampling != nil {
+			writeStrategies(tw, c.HeadSampling)
+			_ = tw.Flush()
+			_, _ = fmt.Fprintln(w)
+			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		}
 		_, _ = fmt.Fprintln(tw, "  service\troute\trequests true\testimated (95%)\tkept traces\terror ratio true\testimated (95%)\t")
 		for i, rt := range c.Routes {
 			if i == maxTextRoutes {
@@ -61,6 +73,17 @@ func writeTuneText(w io.Writer, r tuneReport) {
 				countInterval(rt.Requests), keptTraces(rt), 100*rt.ErrorRatio.Truth, 100*rt.ErrorRatio.Estimate, 100*rt.ErrorRatio.Low, 100*rt.ErrorRatio.High)
 		}
 		_ = tw.Flush()
+	}
+}
+
+// writeStrategies lists the head-sampling strategies served at the end of the run.
+func writeStrategies(w io.Writer, h *headResult) {
+	_, _ = fmt.Fprintln(w, "  head sampling: service\toperation\tprobability\t")
+	for _, s := range h.Strategies {
+		for _, op := range s.Operations {
+			_, _ = fmt.Fprintf(w, "  %s\t%s\t%.4f\t\n", s.Service, op.Operation, op.Probability)
+		}
+		_, _ = fmt.Fprintf(w, "  %s\t(other operations)\t%.4f\t\n", s.Service, s.DefaultProbability)
 	}
 }
 

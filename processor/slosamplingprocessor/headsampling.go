@@ -209,8 +209,9 @@ func joinThresholds(traceState string, id pcommon.TraceID, head uint64) (string,
 	return b.String(), true
 }
 
-// stateFor converts the engine's snapshot for the head_sampling extension.
-func stateFor(s *engine.Snapshot, objectives []engine.Objective) headsamplingextension.State {
+// HeadSamplingState converts the engine's snapshot for the head_sampling extension, whose
+// strategies follow the tail sampler's rates and objectives (offline too, in tailctl tune).
+func HeadSamplingState(s *engine.Snapshot, objectives []engine.Objective) headsamplingextension.State {
 	out := headsamplingextension.State{
 		Strata:     make([]headsamplingextension.StratumRates, len(s.Strata)),
 		Objectives: make([]headsamplingextension.ObjectiveState, 0, len(s.Objectives)),

@@ -109,7 +109,7 @@ func (p *sloSampler) Start(_ context.Context, host component.Host) error {
 		objectives := p.cfg.Objectives
 		p.mu.Lock()
 		p.head = newHeadStage(source)
-		p.observer.adjusted = func(s *engine.Snapshot) { source.ObserveState(stateFor(s, objectives)) }
+		p.observer.adjusted = func(s *engine.Snapshot) { source.ObserveState(HeadSamplingState(s, objectives)) }
 		p.mu.Unlock()
 	}
 	// A tick in progress at Shutdown finishes forwarding its decisions.

@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/tailwise/tailwise/extension/headsamplingextension"
+	"github.com/tailwise/tailwise/internal/spans"
 	"github.com/tailwise/tailwise/internal/yamlconf"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
@@ -66,23 +67,15 @@ func (h *headRun) probability(service, operation string) float64 {
 
 // roots counts the root spans of td, arrived at now.
 func (h *headRun) roots(now time.Time, td ptrace.Traces) {
-	for _, rs := range td.ResourceSpans().All() {
-		service := ""
-		if v, ok := rs.Resource().Attributes().Get("service.name"); ok {
-			service = v.AsString()
+	spans.ForEach(td, func(service string, span ptrace.Span) {
+		if !span.ParentSpanID().IsEmpty() {
+			return
 		}
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, span := range ss.Spans().All() {
-				if !span.ParentSpanID().IsEmpty() {
-					continue
-				}
-				h.planner.ObserveRoot(now, headsamplingextension.Root{Service: service, Operation: span.Name(), Probability: 1})
-				if _, seen := h.admitted[span.TraceID()]; !seen {
-					h.admitted[span.TraceID()] = h.probability(service, span.Name())
-				}
-			}
+		h.planner.ObserveRoot(now, headsamplingextension.Root{Service: service, Operation: span.Name(), Probability: 1})
+		if _, seen := h.admitted[span.TraceID()]; !seen {
+			h.admitted[span.TraceID()] = h.probability(service, span.Name())
 		}
-	}
+	})
 }
 
 // adjusted recomputes the strategies after an adjustment of the engine.

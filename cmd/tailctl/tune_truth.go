@@ -5,6 +5,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/tailwise/tailwise/internal/spans"
 )
 
 // routeKey names a service's route: the name of its request spans.
@@ -72,18 +74,9 @@ func (g *groundTruth) arrived(elapsed time.Duration, spans int) {
 // root span, named by its service and span name; failed when its status is
 // ERROR.
 func forEachRequest(td ptrace.Traces, fn func(k routeKey, id pcommon.TraceID, failed bool)) {
-	for _, rs := range td.ResourceSpans().All() {
-		service := ""
-		if v, ok := rs.Resource().Attributes().Get("service.name"); ok {
-			service = v.AsString()
+	spans.ForEach(td, func(service string, span ptrace.Span) {
+		if span.Kind() == ptrace.SpanKindServer || span.ParentSpanID().IsEmpty() {
+			fn(routeKey{service: service, route: span.Name()}, span.TraceID(), span.Status().Code() == ptrace.StatusCodeError)
 		}
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, span := range ss.Spans().All() {
-				if span.Kind() != ptrace.SpanKindServer && !span.ParentSpanID().IsEmpty() {
-					continue
-				}
-				fn(routeKey{service: service, route: span.Name()}, span.TraceID(), span.Status().Code() == ptrace.StatusCodeError)
-			}
-		}
-	}
+	})
 }

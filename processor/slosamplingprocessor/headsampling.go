@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/tailwise/tailwise/extension/headsamplingextension"
+	"github.com/tailwise/tailwise/internal/spans"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
 
@@ -99,24 +100,16 @@ func (h *headStage) intake(now time.Time, td ptrace.Traces) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	roots := h.rootScratch[:0]
-	for _, rs := range td.ResourceSpans().All() {
-		service := ""
-		if v, ok := rs.Resource().Attributes().Get("service.name"); ok {
-			service = v.AsString()
+	spans.ForEach(td, func(service string, span ptrace.Span) {
+		if !span.ParentSpanID().IsEmpty() {
+			return
 		}
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, span := range ss.Spans().All() {
-				if !span.ParentSpanID().IsEmpty() {
-					continue
-				}
-				prob, stamp := h.headProbability(service, span)
-				roots = append(roots, headsamplingextension.Root{Service: service, Operation: span.Name(), Probability: prob})
-				if stamp {
-					h.remember(span.TraceID(), headThreshold(prob))
-				}
-			}
+		prob, stamp := h.headProbability(service, span)
+		roots = append(roots, headsamplingextension.Root{Service: service, Operation: span.Name(), Probability: prob})
+		if stamp {
+			h.remember(span.TraceID(), headThreshold(prob))
 		}
-	}
+	})
 	h.rootScratch = roots[:0]
 	if len(roots) > 0 {
 		h.source.ObserveRoots(now, roots)

@@ -66,6 +66,8 @@ func TestScanCards(t *testing.T) {
 		{"18 digits unseparated", "sku 621234567890123456", nil},
 		{"second half of a longer number", "ref 6011 6632 0408 6933", nil},
 		{"span id after SpanID", "TraceID: 4bf92f3577b34da6a3ce929d0e0e4736 SpanID: 5172871048023241", nil},
+		{"span id with a valid IBAN shape after SpanID", "TraceID: e3ec7d6459b9d957aeca3ca1c203b87b SpanID: be276e3291b0a9b5 Servlet", nil},
+		{"iban in an id-named key's value", `{"accountId":"DE89370400440532013000"}`, nil},
 		{"span_id=", "span_id=5172871048023241 ok", nil},
 		{"json key named like an id", `{"orderId":"4111111111111111"}`, nil},
 		{"traceparent", "traceparent: 00-4111111111111111-4111111111111111-01", nil},

@@ -131,7 +131,7 @@ func (sc *Scanner) scan(s string, out []Match, idValue bool) []Match {
 			}
 		default:
 			var skip int
-			if start, end, det, skip = sc.scanWord(s, i); skip > i {
+			if start, end, det, skip = sc.scanWord(s, i, idValue); skip > i {
 				i = skip
 				continue
 			}
@@ -154,8 +154,9 @@ func (sc *Scanner) scan(s string, out []Match, idValue bool) []Match {
 
 // scanWord tries the detectors that start at the beginning of a word. When
 // nothing matches but a shape must not be scanned further (an IBAN with a
-// wrong checksum), skip is where scanning resumes.
-func (sc *Scanner) scanWord(s string, i int) (start, end int, det Detector, skip int) {
+// wrong checksum, or any IBAN shape where an identifier stands), skip is
+// where scanning resumes.
+func (sc *Scanner) scanWord(s string, i int, idValue bool) (start, end int, det Detector, skip int) {
 	c := s[i]
 	if c == 'e' && sc.on(JWT) && len(s)-i > 3 && s[i+1] == 'y' && s[i+2] == 'J' {
 		if end := scanJWT(s, i); end > 0 {
@@ -180,7 +181,7 @@ func (sc *Scanner) scanWord(s string, i int) (start, end int, det Detector, skip
 		}
 	}
 	if isLetter(c) && sc.on(IBAN) {
-		if end, valid := scanIBAN(s, i); valid {
+		if end, valid := scanIBAN(s, i); valid && !idValue && !identifierAt(s, i) {
 			return i, end, IBAN, 0
 		} else if end > 0 {
 			return -1, -1, 0, end

@@ -98,10 +98,11 @@ func (e *Engine) Snapshot() Snapshot {
 	}
 	for i, tn := range e.pop.tenants {
 		s.ViolationProbability = min(s.ViolationProbability, tn.violationProbability)
+		_, violating := tn.violatorSizes.demand(w)
 		s.Tenants[i] = TenantState{
 			Name:                    tn.name,
 			Weight:                  tn.weight,
-			ViolationSpansPerSecond: tn.violationSpanRate / w,
+			ViolationSpansPerSecond: violating,
 			ViolationProbability:    tn.violationProbability,
 			ViolationGrant:          tn.violationGrant,
 			SampledGrant:            tn.sampledGrant,

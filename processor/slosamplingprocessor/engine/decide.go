@@ -27,12 +27,12 @@ func (e *Engine) decide(t *bufferedTrace, trigger Trigger, final bool, out []Dec
 		probability = min(1, max(st.floorProbability, probability*e.budget.liveScale(e.sinceAdjust())))
 	}
 	th := max(ThresholdFromProbability(probability), t.upstreamThreshold)
-	t.draw = &draw{stratum: st, trigger: trigger, reason: reason, threshold: th, carried: th.Probability()}
+	p := th.Probability()
+	t.draw = &draw{stratum: st, trigger: trigger, reason: reason, threshold: th, carried: p}
 	// The controller counts the output a decision is expected to bring, as
 	// soon as the trace is due: the selection realizes it closely, and a
 	// trace waiting for its draw does not delay the feedback.
-	expected := th.Probability() * float64(t.spans)
-	e.budget.counted(expected)
+	e.budget.counted(p * float64(t.spans))
 	if final {
 		return e.resolve(t, out)
 	}
@@ -90,7 +90,6 @@ func (e *Engine) countArrival(t *bufferedTrace) *stratum {
 	st.arrivedTraces++
 	st.arrivedSpans += float64(t.spans)
 	if t.violated != 0 {
-		st.tenant.violationArrivedSpans += float64(t.spans)
 		st.tenant.violatorSizes.add(t.spans)
 	}
 	for m := t.matched; m != 0; m &= m - 1 {

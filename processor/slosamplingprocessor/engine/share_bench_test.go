@@ -25,7 +25,7 @@ func BenchmarkShare(b *testing.B) {
 					}
 					st := e.stratumOf(t)
 					st.traceRate, st.spanRate = float64(1+i%7)*float64(r+1), float64(10+i%7)*float64(r+1)
-					st.tenant.violationSpanRate += float64(i%10) * 5
+					st.tenant.violatorSizes.rate[sizeBin(10)] += float64(i%10) * 5
 				}
 			}
 			b.ReportAllocs()

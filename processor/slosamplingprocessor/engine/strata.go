@@ -96,8 +96,6 @@ func (p *population) updateRates(dt, alpha float64) {
 		st.arrivedTraces, st.arrivedSpans = 0, 0
 	}
 	for _, tn := range p.tenants {
-		tn.violationSpanRate = ewma(tn.violationSpanRate, tn.violationArrivedSpans/dt, alpha)
-		tn.violationArrivedSpans = 0
 		tn.violatorSizes.update(dt, alpha)
 	}
 }

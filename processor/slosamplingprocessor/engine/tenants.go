@@ -8,11 +8,9 @@ type tenant struct {
 	weight float64
 	strata []*stratum
 
-	violationArrivedSpans float64 // since the last adjustment
-	violationSpanRate     float64 // EWMA per second
-	violationProbability  float64 // grant over rate, for reports
-	violatorSizes         violatorSizes
-	bufferedSpans         float64 // of its undecided traces that violate no objective
+	violationProbability float64       // grant over rate, for reports
+	violatorSizes        violatorSizes // its violating spans' rates by trace size
+	bufferedSpans        float64       // of its undecided traces that violate no objective
 	// Grants of the last adjustment, in spans per second.
 	violationGrant, sampledGrant float64
 }

@@ -98,11 +98,10 @@ func (e *Engine) Snapshot() Snapshot {
 	}
 	for i, tn := range e.pop.tenants {
 		s.ViolationProbability = min(s.ViolationProbability, tn.violationProbability)
-		_, violating := tn.violatorSizes.demand(w)
 		s.Tenants[i] = TenantState{
 			Name:                    tn.name,
 			Weight:                  tn.weight,
-			ViolationSpansPerSecond: violating,
+			ViolationSpansPerSecond: tn.violatorSizes.demand(w),
 			ViolationProbability:    tn.violationProbability,
 			ViolationGrant:          tn.violationGrant,
 			SampledGrant:            tn.sampledGrant,

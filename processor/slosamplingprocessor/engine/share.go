@@ -50,11 +50,8 @@ func (e *Engine) share(target, violationCap float64) float64 {
 	}
 
 	violationClaims := make([]claim, len(e.pop.tenants))
-	violatorDemand := make([][sizeBins]float64, len(e.pop.tenants))
 	for i, tn := range e.pop.tenants {
-		var total float64
-		violatorDemand[i], total = tn.violatorSizes.demand(w)
-		violationClaims[i] = claim{demand: total, weight: tn.weight}
+		violationClaims[i] = claim{demand: tn.violatorSizes.demand(w), weight: tn.weight}
 	}
 	violating := 0.0
 	for i, grant := range waterFill(violationClaims, math.Min(violationCap, math.Max(0, e.budget.spansPerSecond-floors))) {
@@ -64,7 +61,7 @@ func (e *Engine) share(target, violationCap float64) float64 {
 			tn.violationProbability = grant / rate
 		}
 		tn.violationGrant = math.Min(rate, grant)
-		tn.violatorSizes.fit(grant, e.violationFloor(tn, minRate), violatorDemand[i], rate)
+		tn.violatorSizes.fit(grant, e.violationFloor(tn, minRate), w)
 		violating += tn.violatorSizes.expected(w, e.residence)
 		for _, st := range tn.strata {
 			if st.name.Outcome == OutcomeViolation {

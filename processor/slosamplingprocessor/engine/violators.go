@@ -61,20 +61,25 @@ func (v *violatorSizes) expected(w, residence float64) float64 {
 	return min(v.grant, max(rate/w, buffered/residence))
 }
 
-// demand is the rate of violating spans by size, the EWMA rates divided by
-// w (their warm-up correction).
-func (v *violatorSizes) demand(w float64) (bins [sizeBins]float64, total float64) {
-	for i, r := range v.rate {
-		bins[i] = r / w
-		total += bins[i]
+// demand is the rate of violating spans, the EWMA rates divided by w (their
+// warm-up correction).
+func (v *violatorSizes) demand(w float64) float64 {
+	total := 0.0
+	for _, r := range v.rate {
+		total += r / w
 	}
-	return bins, total
+	return total
 }
 
-// fit remembers the grant in spans per second and the demand by size that
-// the probabilities follow until the next adjustment.
-func (v *violatorSizes) fit(grant, floor float64, bins [sizeBins]float64, total float64) {
-	v.grant, v.floor, v.demandBins, v.demandTotal = grant, floor, bins, total
+// fit remembers the grant in spans per second, the floor probability and the
+// demand by size (rates over w) that the probabilities follow until the next
+// adjustment.
+func (v *violatorSizes) fit(grant, floor, w float64) {
+	v.grant, v.floor, v.demandTotal = grant, floor, 0
+	for i, r := range v.rate {
+		v.demandBins[i] = r / w
+		v.demandTotal += v.demandBins[i]
+	}
 }
 
 // limited tells whether the grant falls short of the demand.

@@ -41,7 +41,6 @@ func loadHeadSamplingConfig(path string) (*headsamplingextension.Config, error) 
 // while the recording plays, and what they would have let in: every trace is counted at the
 // probability served for its root when its root arrived.
 type headRun struct {
-	cfg        *headsamplingextension.Config
 	planner    *headsamplingextension.Planner
 	objectives []engine.Objective
 	strategies map[string]*headsamplingextension.Strategy
@@ -50,19 +49,10 @@ type headRun struct {
 
 func newHeadRun(cfg *headsamplingextension.Config, sampler engine.Config) *headRun {
 	return &headRun{
-		cfg:        cfg,
 		planner:    headsamplingextension.NewPlanner(cfg, sampler.Budget.SpansPerSecond),
 		objectives: sampler.Objectives,
 		admitted:   map[pcommon.TraceID]float64{},
 	}
-}
-
-// probability is what the current strategies give a root span.
-func (h *headRun) probability(service, operation string) float64 {
-	if s, ok := h.strategies[service]; ok {
-		return s.Probability(operation)
-	}
-	return h.cfg.DefaultProbability
 }
 
 // roots counts the root spans of td, arrived at now.
@@ -73,7 +63,7 @@ func (h *headRun) roots(now time.Time, td ptrace.Traces) {
 		}
 		h.planner.ObserveRoot(now, headsamplingextension.Root{Service: service, Operation: span.Name(), Probability: 1})
 		if _, seen := h.admitted[span.TraceID()]; !seen {
-			h.admitted[span.TraceID()] = h.probability(service, span.Name())
+			h.admitted[span.TraceID()] = h.planner.Probability(h.strategies, service, span.Name())
 		}
 	})
 }

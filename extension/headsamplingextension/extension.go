@@ -95,7 +95,8 @@ type headSampling struct {
 	planner *planner
 	polls   map[string]time.Time // by service with a strategy, last poll
 
-	current atomic.Pointer[published]
+	current  atomic.Pointer[published]
+	fallback *encoded // the default strategy, for services never seen
 
 	loop            *periodic.Loop
 	httpServer      *http.Server
@@ -113,12 +114,9 @@ func newExtension(set extension.Settings, cfg *Config) (*headSampling, error) {
 		return nil, err
 	}
 	e := &headSampling{cfg: cfg, logger: set.Logger, telemetry: tb, now: time.Now, planner: newPlanner(cfg), polls: map[string]time.Time{}}
-	e.current.Store(&published{strategies: map[string]*encoded{}, fallback: e.defaultStrategy()})
+	e.fallback = encode(&Strategy{DefaultProbability: cfg.DefaultProbability, LowerBound: cfg.LowerBoundTracesPerSecond, Default: true}, kindDefault)
+	e.current.Store(&published{strategies: map[string]*encoded{}, fallback: e.fallback})
 	return e, nil
-}
-
-func (e *headSampling) defaultStrategy() *encoded {
-	return encode(&Strategy{DefaultProbability: e.cfg.DefaultProbability, LowerBound: e.cfg.LowerBoundTracesPerSecond, Default: true}, kindDefault)
 }
 
 func (e *headSampling) Start(_ context.Context, host component.Host) error {
@@ -171,9 +169,8 @@ func (e *headSampling) Start(_ context.Context, host component.Host) error {
 	return nil
 }
 
-func (e *headSampling) Shutdown(ctx context.Context) error {
+func (e *headSampling) Shutdown(context.Context) error {
 	err := e.stop()
-	_ = ctx
 	e.telemetry.Shutdown()
 	return err
 }
@@ -243,7 +240,7 @@ func (e *headSampling) adjust() {
 		}
 	}
 	e.mu.Unlock()
-	p := &published{strategies: make(map[string]*encoded, len(strategies)), fallback: e.defaultStrategy(), full: full}
+	p := &published{strategies: make(map[string]*encoded, len(strategies)), fallback: e.fallback, full: full}
 	ctx := context.Background()
 	for name, s := range strategies {
 		kind := kindAdaptive
@@ -266,13 +263,8 @@ func (e *headSampling) adjust() {
 // services is reached, or the configured default.
 func (e *headSampling) lookup(service string) *encoded {
 	p := e.current.Load()
-	if s, ok := p.strategies[service]; ok && service != OverflowName {
+	if s, ok := strategyOf(p.strategies, p.full, service); ok {
 		return s
-	}
-	if p.full {
-		if s, ok := p.strategies[OverflowName]; ok {
-			return s
-		}
 	}
 	return p.fallback
 }

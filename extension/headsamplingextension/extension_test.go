@@ -259,3 +259,13 @@ func FuzzDecodeServiceName(f *testing.F) {
 		_, _ = decodeServiceName(b)
 	})
 }
+
+// encodeServiceName encodes SamplingStrategyParameters as a client does.
+func encodeServiceName(name string) []byte {
+	var b []byte
+	if name != "" {
+		b = protowire.AppendTag(b, 1, protowire.BytesType)
+		b = protowire.AppendString(b, name)
+	}
+	return b
+}

@@ -118,13 +118,3 @@ func decodeServiceName(b []byte) (string, error) {
 	}
 	return name, nil
 }
-
-// encodeServiceName encodes SamplingStrategyParameters, for tests and clients.
-func encodeServiceName(name string) []byte {
-	var b []byte
-	if name != "" {
-		b = protowire.AppendTag(b, 1, protowire.BytesType)
-		b = protowire.AppendString(b, name)
-	}
-	return b
-}

@@ -25,5 +25,30 @@ func (pl *Planner) ObserveState(s State) { pl.p.observeState(s) }
 // Adjust recomputes the strategies at now and returns them by service.
 func (pl *Planner) Adjust(now time.Time) map[string]*Strategy { return pl.p.adjust(now) }
 
+// Probability is the probability strategies, as Adjust returned them, give a root span: the
+// service's own strategy, the overflow one once max_services is reached, or the configured
+// default, as the extension serves them.
+func (pl *Planner) Probability(strategies map[string]*Strategy, service, operation string) float64 {
+	if s, ok := strategyOf(strategies, len(pl.p.services) >= pl.p.cfg.MaxServices, service); ok {
+		return s.Probability(operation)
+	}
+	return pl.p.cfg.DefaultProbability
+}
+
+// strategyOf is the strategy served to a service: its own, or the overflow one once the bound
+// on services is reached (full); false means the configured default.
+func strategyOf[S any](strategies map[string]S, full bool, service string) (S, bool) {
+	if s, ok := strategies[service]; ok && service != OverflowName {
+		return s, true
+	}
+	if full {
+		if s, ok := strategies[OverflowName]; ok {
+			return s, true
+		}
+	}
+	var none S
+	return none, false
+}
+
 // InputBudget is the input budget in spans per second.
 func (pl *Planner) InputBudget() float64 { return pl.p.inputBudget() }

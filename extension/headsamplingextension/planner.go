@@ -4,11 +4,13 @@ import (
 	"math"
 	"sort"
 	"time"
+
+	"github.com/tailwise/tailwise/internal/cardinality"
 )
 
 // OverflowName stands for the services beyond max_services and, within a service, for the
 // operations beyond max_operations.
-const OverflowName = "_other"
+const OverflowName = cardinality.Overflow
 
 // hotViolationRate is the rate of SLO-violating traces (per second, as the tail sampler measures
 // them) above which a route counts as violating its objective.

@@ -23,9 +23,9 @@ const (
 	jaegerSamplerParam = "jaeger.sampler.param"
 )
 
-// headGeneration is the number of trace ids per generation of the table of head thresholds: two
-// generations are kept, enough for every trace buffered or recently decided at 2^18 traces per
-// trace_timeout.
+// headGeneration is the number of trace ids per generation of the table of head thresholds (only
+// traces the gateway must stamp are in it): a new generation starts when the current one is full
+// and two are kept, so a trace is remembered for at least 2^18 stamped traces after its root.
 const headGeneration = 1 << 18
 
 // headStage joins the head sampler's probability to the tail sampler's. Head samplers that do

@@ -13,14 +13,7 @@ func validCNResidentID(d []byte, check byte) bool {
 	if year < 1900 || year > 2099 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) {
 		return false
 	}
-	return mod112Check(d) == upperX(check)
-}
-
-func upperX(c byte) byte {
-	if c == 'x' {
-		return 'X'
-	}
-	return c
+	return mod112Check(d) == upper(check)
 }
 
 var mod112Weights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}

@@ -46,7 +46,7 @@ var Validators = map[string]func(string) bool{
 			return false
 		}
 		d, ok := digitsOf(m[:len(m)-1], buf[:0])
-		return ok && len(d) == 17 && mod112Check(d) == upperX(m[len(m)-1])
+		return ok && len(d) == 17 && mod112Check(d) == upper(m[len(m)-1])
 	},
 	"us_ssn": func(m string) bool {
 		var buf [maxDigits]byte

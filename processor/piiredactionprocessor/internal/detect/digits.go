@@ -49,9 +49,10 @@ func gatherDigits(s string, i int, r *digitRun) {
 }
 
 // scanDigits evaluates the number starting at s[i] (a digit at a word start,
-// or a '+' before one). It returns the match end and detector, or -1. In an
-// identifier (idValue) only a resident ID matches.
-func (sc *Scanner) scanDigits(s string, start int, r *digitRun, idValue bool) (int, Detector) {
+// or a '+' before one). It returns the match end and detector, or -1. In
+// identifier context (id: the value of an id-named key, or see
+// numberInIdentifier) only a resident ID matches.
+func (sc *Scanner) scanDigits(s string, start int, r *digitRun, id bool) (int, Detector) {
 	i := start
 	plus := s[i] == '+'
 	if plus {
@@ -65,7 +66,6 @@ func (sc *Scanner) scanDigits(s string, start int, r *digitRun, idValue bool) (i
 	if r.n > maxDigits {
 		return -1, 0
 	}
-	id := idValue || identifierAt(s, start) || continuesNumber(s, start)
 	for k := r.groups; k >= 1; k-- {
 		end := r.ends[k-1]
 		if !digitsEndAt(s, end) {

@@ -55,6 +55,13 @@ func identifierAt(s string, start int) bool {
 	return k < j && IDName(s[k:j])
 }
 
+// numberInIdentifier reports whether the number at s[start] stands where an
+// identifier stands or continues a longer number: no numeric detector but
+// the resident ID matches it.
+func numberInIdentifier(s string, start int) bool {
+	return identifierAt(s, start) || continuesNumber(s, start)
+}
+
 // continuesNumber reports whether s[start] follows a digit group and a
 // single space or hyphen: the rest of a longer number, not a number itself.
 func continuesNumber(s string, start int) bool {
@@ -65,9 +72,12 @@ func isKeyGap(c byte) bool {
 	return c == ' ' || c == ':' || c == '=' || c == '"' || c == '\'' || c == '\t'
 }
 
+// uuidLen is the length of a UUID in text.
+const uuidLen = 36
+
 // uuidEnd returns the end of a UUID (8-4-4-4-12 hex digits) at s[i], or -1.
 func uuidEnd(s string, i int) int {
-	const n = 36
+	const n = uuidLen
 	if len(s)-i < n || s[i+8] != '-' || !wordEndAt(s, i+n) {
 		return -1
 	}

@@ -213,10 +213,12 @@ func (p *phoneShape) dotted() bool {
 // uses. National numbers in a strong form (an extension, an area code in
 // parentheses, groups starting with the trunk prefix 0, the North American
 // 3-3-4 groups) must be valid in one of the regions; every other form
-// needs a keyword nearby and a length possible in one of the regions.
+// needs a keyword nearby and a length possible in one of the regions. The
+// caller has ruled out identifier context.
 func (sc *Scanner) scanPhone(s string, start int, p *phoneShape) int {
-	if continuesNumber(s, start) || identifierAt(s, start) || !readPhone(s, start, p) ||
-		!phoneBoundary(s, start, p.end) || p.dateLike() || p.ssnLike() {
+	// Fewer than 6 digits is no phone number in any form: the international
+	// ones need 8 after the prefix.
+	if !readPhone(s, start, p) || p.n < 6 || !phoneBoundary(s, start, p.end) || p.dateLike() || p.ssnLike() {
 		return -1
 	}
 	d := p.digits[:p.n]

@@ -51,9 +51,12 @@ func ValidPhoneRegion(code string) bool { return phonenumbers.GetSupportedRegion
 // internationalPhone reports whether d, the digits after '+' or "00", is a
 // possible number of a country calling code.
 func internationalPhone(d []byte) bool {
+	if len(d) == 0 || d[0] == '0' {
+		return false
+	}
 	for l := 1; l <= 3 && l < len(d); l++ {
 		cc := prefixInt(d, l)
-		if d[0] != '0' && callingCodes[cc] {
+		if callingCodes[cc] {
 			return possibleNumber(int32(cc), d[l:])
 		}
 	}

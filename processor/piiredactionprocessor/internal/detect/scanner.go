@@ -116,17 +116,18 @@ func (sc *Scanner) scan(s string, out []Match, idValue bool) []Match {
 				det = SecretParameter
 			}
 		case !wordStartAt(s, i):
-		case len(s)-i >= 36 && s[i+8] == '-' && uuidEnd(s, i) > 0:
-			i = uuidEnd(s, i) // no detector inside a UUID
+		case len(s)-i >= uuidLen && s[i+8] == '-' && uuidEnd(s, i) > 0:
+			i += uuidLen // no detector inside a UUID
 			continue
 		case isDigit(c) || c == '+' && i+1 < len(s) && isDigit(s[i+1]):
 			start = i
-			end, det = sc.scanDigits(s, i, &run, idValue)
-			if end < 0 && sc.on(Phone) && !idValue {
+			id := idValue || numberInIdentifier(s, i)
+			end, det = sc.scanDigits(s, i, &run, id)
+			if end < 0 && sc.on(Phone) && !id {
 				end, det = sc.scanPhone(s, i, &phone), Phone
 			}
 		case c == '(' && i+1 < len(s) && isDigit(s[i+1]):
-			if sc.on(Phone) && !idValue {
+			if sc.on(Phone) && !idValue && !numberInIdentifier(s, i) {
 				start, end, det = i, sc.scanPhone(s, i, &phone), Phone
 			}
 		default:

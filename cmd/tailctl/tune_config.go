@@ -6,8 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/component"
 
+	"github.com/tailwise/tailwise/internal/yamlconf"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
@@ -33,29 +34,28 @@ func loadSamplerConfig(path string) (engine.Config, error) {
 // block is accepted; the processor's options that do not change decisions
 // (shutdown_timeout, decisions, fleet) are ignored.
 func parseSamplerConfig(path string, b []byte) (engine.Config, error) {
-	retrieved, err := confmap.NewRetrievedFromYAML(b)
+	cfg, err := decodeComponentConfig[*slosamplingprocessor.Config](path, b, slosamplingprocessor.NewFactory())
 	if err != nil {
-		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
-	}
-	raw, err := retrieved.AsRaw()
-	if err != nil {
-		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
-	}
-	stringMap, ok := raw.(map[string]any)
-	if !ok && raw != nil {
-		return engine.Config{}, fmt.Errorf("%s: want the slo_sampling options as a YAML mapping, e.g. \"budget: {spans_per_second: 100}\"", path)
-	}
-	cfg, ok := slosamplingprocessor.NewFactory().CreateDefaultConfig().(*slosamplingprocessor.Config)
-	if !ok {
-		return engine.Config{}, fmt.Errorf("%s: the slo_sampling factory returned an unexpected config type", path)
-	}
-	if err := confmap.NewFromStringMap(stringMap).Unmarshal(cfg); err != nil {
-		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return engine.Config{}, fmt.Errorf("%s: %w", path, err)
+		return engine.Config{}, err
 	}
 	return cfg.Config, nil
+}
+
+// decodeComponentConfig decodes the YAML of the file named path over a
+// component's default configuration, as the collector would, and validates
+// it; errors name the file and the field.
+func decodeComponentConfig[C interface{ Validate() error }](path string, b []byte, f component.Factory) (C, error) {
+	cfg, ok := f.CreateDefaultConfig().(C)
+	if !ok {
+		return cfg, fmt.Errorf("%s: the %s factory returned an unexpected config type", path, f.Type())
+	}
+	if err := yamlconf.Decode(b, cfg); err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, nil
 }
 
 // loadSamplerConfigs loads every --config file. A config is named by its file

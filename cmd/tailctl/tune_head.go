@@ -2,7 +2,6 @@ package main
 
 import (
 	"cmp"
-	"fmt"
 	"os"
 	"slices"
 	"time"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/tailwise/tailwise/extension/headsamplingextension"
 	"github.com/tailwise/tailwise/internal/spans"
-	"github.com/tailwise/tailwise/internal/yamlconf"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
@@ -24,17 +22,7 @@ func loadHeadSamplingConfig(path string) (*headsamplingextension.Config, error) 
 	if err != nil {
 		return nil, err
 	}
-	cfg, ok := headsamplingextension.NewFactory().CreateDefaultConfig().(*headsamplingextension.Config)
-	if !ok {
-		return nil, fmt.Errorf("%s: the head_sampling factory returned an unexpected config type", path)
-	}
-	if err := yamlconf.Decode(b, cfg); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return cfg, nil
+	return decodeComponentConfig[*headsamplingextension.Config](path, b, headsamplingextension.NewFactory())
 }
 
 // headRun follows the head_sampling strategies one config's engine would have a gateway serve

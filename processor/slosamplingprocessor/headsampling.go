@@ -151,19 +151,26 @@ func (h *headStage) stamp(td ptrace.Traces) {
 	if len(h.current) == 0 && len(h.previous) == 0 {
 		return
 	}
-	for _, rs := range td.ResourceSpans().All() {
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, span := range ss.Spans().All() {
-				th, ok := h.threshold(span.TraceID())
-				if !ok {
-					continue
-				}
-				if ts, ok := joinThresholds(span.TraceState().AsRaw(), span.TraceID(), th); ok {
-					span.TraceState().FromRaw(ts)
-				}
+	// The spans of a kept trace carry the same tracestate: join it once per
+	// trace and tracestate, not once per span.
+	var last struct {
+		id       pcommon.TraceID
+		in, out  string
+		joinable bool
+	}
+	spans.ForEach(td, func(_ string, span ptrace.Span) {
+		id, in := span.TraceID(), span.TraceState().AsRaw()
+		if id != last.id || in != last.in {
+			th, ok := h.threshold(id)
+			last.id, last.in, last.joinable = id, in, false
+			if ok {
+				last.out, last.joinable = joinThresholds(in, id, th)
 			}
 		}
-	}
+		if last.joinable {
+			span.TraceState().FromRaw(last.out)
+		}
+	})
 }
 
 // joinThresholds returns the tracestate with th = T_h + T_t·p_h and rv = T_h + R·p_h, where

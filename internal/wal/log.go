@@ -41,17 +41,17 @@ type Log struct {
 	dir string
 	cfg Config
 
-	mu       sync.Mutex
-	segments []*segment // oldest first; the last takes the appends
-	recovered int       // segments found at Open, at the front of segments
-	bytes    int64
-	frame    []byte
-	appended uint64     // records appended
-	synced   uint64     // records known durable
-	unsynced []*os.File // files written since the last fsync, the active one last
-	syncErr  error
-	closed   bool
-	durable  *sync.Cond
+	mu        sync.Mutex
+	segments  []*segment // oldest first; the last takes the appends
+	recovered int        // segments found at Open, at the front of segments
+	bytes     int64
+	frame     []byte
+	appended  uint64     // records appended
+	synced    uint64     // records known durable
+	unsynced  []*os.File // files written since the last fsync, the active one last
+	syncErr   error
+	closed    bool
+	durable   *sync.Cond
 
 	wake chan struct{}
 	stop chan struct{}

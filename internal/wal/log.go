@@ -273,6 +273,13 @@ func (l *Log) collect() {
 	}
 }
 
+// Room is how many bytes the log may still grow by before max_bytes.
+func (l *Log) Room() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.cfg.MaxBytes - l.bytes
+}
+
 // Stats is what the log holds.
 type Stats struct {
 	Bytes    int64

@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 
+	"github.com/tailwise/tailwise/internal/wal"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
 
@@ -27,6 +28,10 @@ type Config struct {
 	// to it, counts root spans by their head probability, and joins the head probability to its
 	// own in the ot=th of kept spans.
 	HeadSampling *component.ID `mapstructure:"head_sampling"`
+	// WAL, when its directory is set, logs every batch before it is acknowledged and every
+	// decision after the kept spans are passed on: a restart after a crash takes back the
+	// undecided traces and sends no decided one twice.
+	WAL wal.Config `mapstructure:"wal"`
 }
 
 // Validate reports every invalid option with the fix.
@@ -35,9 +40,9 @@ func (c *Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		err = errors.Join(err, errors.New("shutdown_timeout: must be positive, e.g. 10s"))
 	}
-	return err
+	return errors.Join(err, c.WAL.Validate("wal"))
 }
 
 func createDefaultConfig() *Config {
-	return &Config{Config: engine.DefaultConfig(), ShutdownTimeout: 10 * time.Second}
+	return &Config{Config: engine.DefaultConfig(), ShutdownTimeout: 10 * time.Second, WAL: wal.DefaultConfig()}
 }

@@ -40,6 +40,8 @@ type sloSampler struct {
 	headSamplingID  *component.ID
 	head            *headStage // nil without the head_sampling option
 	cfg             *Config
+	id              component.ID
+	journal         *traceJournal // nil without the wal option
 
 	mu     sync.Mutex
 	engine *engine.Engine
@@ -70,6 +72,7 @@ func newSLOSampler(set processor.Settings, cfg *Config, next consumer.Traces) (*
 		fleetID:         cfg.Fleet,
 		headSamplingID:  cfg.HeadSampling,
 		cfg:             cfg,
+		id:              set.ID,
 		now:             time.Now,
 		engine:          e,
 	}, nil
@@ -79,7 +82,7 @@ func (p *sloSampler) Capabilities() consumer.Capabilities {
 	return consumer.Capabilities{MutatesData: false}
 }
 
-func (p *sloSampler) Start(_ context.Context, host component.Host) error {
+func (p *sloSampler) Start(ctx context.Context, host component.Host) error {
 	if p.decisionsID != nil {
 		reg, err := tracedecisionextension.Find(host, *p.decisionsID)
 		if err != nil {
@@ -112,6 +115,11 @@ func (p *sloSampler) Start(_ context.Context, host component.Host) error {
 		p.observer.adjusted = func(s *engine.Snapshot) { source.ObserveState(HeadSamplingState(s, objectives)) }
 		p.mu.Unlock()
 	}
+	if p.cfg.WAL.Enabled() {
+		if err := p.recover(ctx); err != nil {
+			return err
+		}
+	}
 	// A tick in progress at Shutdown finishes forwarding its decisions.
 	p.ticks = periodic.Start(tickInterval, func(ctx context.Context) { p.advance(context.WithoutCancel(ctx)) })
 	return nil
@@ -122,28 +130,113 @@ func (p *sloSampler) advance(ctx context.Context) {
 	p.mu.Lock()
 	decisions := p.engine.Advance(p.now())
 	p.mu.Unlock()
-	p.forward(ctx, decisions, ptrace.Traces{})
+	p.forward(ctx, decisions, ptrace.Traces{}, nil)
+	if p.journal != nil {
+		p.telemetry.ProcessorSloSamplingWalBytes.Record(ctx, p.journal.log.Stats().Bytes)
+	}
 }
 
 // ConsumeTraces buffers td. A batch that cannot fit even after early
-// decisions is refused with a retryable error.
+// decisions is refused with a retryable error. With the wal option, td is acknowledged
+// once its record is durable.
 func (p *sloSampler) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
-	p.telemetry.ProcessorSloSamplingSpansReceived.Add(ctx, int64(td.SpanCount()))
+	spans := td.SpanCount()
+	p.telemetry.ProcessorSloSamplingSpansReceived.Add(ctx, int64(spans))
 	if p.head != nil {
 		p.head.intake(p.now(), td)
 	}
-	p.mu.Lock()
-	out, err := p.engine.Ingest(p.now(), td)
-	p.mu.Unlock()
+	if p.journal == nil {
+		p.mu.Lock()
+		out, err := p.engine.Ingest(p.now(), td)
+		p.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		p.forward(ctx, out.Decisions, out.Late, nil)
+		return nil
+	}
+	return p.consumeJournaled(ctx, td, spans)
+}
+
+// consumeJournaled logs td, then buffers it, and acknowledges it once the log is durable.
+// The log's room is checked before the engine takes td, so that a refusal leaves no trace of it.
+func (p *sloSampler) consumeJournaled(ctx context.Context, td ptrace.Traces, spans int) error {
+	rec, err := p.journal.encodeBatch(td)
 	if err != nil {
+		p.observer.refused(spans, "wal_error")
 		return err
 	}
-	p.forward(ctx, out.Decisions, out.Late)
+	p.mu.Lock()
+	if err := p.journal.checkRoom(rec); err != nil {
+		p.mu.Unlock()
+		p.observer.refused(spans, "wal_full")
+		return err
+	}
+	now := p.now()
+	out, err := p.engine.Ingest(now, td)
+	if err != nil {
+		p.mu.Unlock()
+		return err
+	}
+	stampArrival(rec, now)
+	pos, err := p.journal.appendBatch(rec, out.Started)
+	p.mu.Unlock()
+	if err != nil {
+		// The engine holds the spans but cannot vouch for them: the sender's retry may
+		// duplicate them, which is better than acknowledging what a crash would lose.
+		p.observer.refused(spans, "wal_error")
+		return err
+	}
+	p.forward(ctx, out.Decisions, out.Late, out.Settled)
+	return p.journal.log.WaitDurable(pos)
+}
+
+// recover takes back the undecided traces of the log, with their arrival times.
+func (p *sloSampler) recover(ctx context.Context) error {
+	j, err := openTraceJournal(p.cfg.WAL.InstanceDirectory(component.KindProcessor, p.id), p.cfg.WAL)
+	if err != nil {
+		return fmt.Errorf("wal: %w", err)
+	}
+	p.journal = j // decisions made during the replay are settled in it
+	spans := 0
+	stats, undecodable, err := j.replay(func(b replayedBatch) error {
+		spans += b.traces.SpanCount()
+		p.mu.Lock()
+		out, err := p.engine.Ingest(b.arrived, b.traces)
+		p.mu.Unlock()
+		if err != nil {
+			p.logger.Warn("A batch of the write-ahead log does not fit the buffer", zap.Error(err))
+			return nil
+		}
+		j.holdReplayed(b.segment, out.Started)
+		p.forward(ctx, out.Decisions, out.Late, out.Settled)
+		return nil
+	})
+	if err != nil {
+		_ = j.close()
+		p.journal = nil
+		return fmt.Errorf("wal: %w", err)
+	}
+	j.log.Recovered()
+	p.telemetry.ProcessorSloSamplingWalReplayedSpans.Add(ctx, int64(spans))
+	if stats.DamagedBytes > 0 || undecodable > 0 {
+		p.telemetry.ProcessorSloSamplingWalDamagedBytes.Add(ctx, stats.DamagedBytes)
+		p.logger.Warn("The write-ahead log had damaged records; the rest was replayed",
+			zap.Int("damaged_segments", stats.Damaged), zap.Int64("bytes_unread", stats.DamagedBytes), zap.Int("undecodable_batches", undecodable))
+	}
+	if stats.Records > 0 {
+		p.logger.Info("Replayed the write-ahead log", zap.Int("records", stats.Records), zap.Int("spans", spans),
+			zap.Int("traces_undecided", p.engine.BufferedTraces()))
+	}
 	return nil
 }
 
 // forward publishes the decisions and sends kept traces and late spans downstream in one batch.
-func (p *sloSampler) forward(ctx context.Context, decisions []engine.Decision, late ptrace.Traces) {
+// With the wal option it then logs the decided and settled traces as passed on.
+func (p *sloSampler) forward(ctx context.Context, decisions []engine.Decision, late ptrace.Traces, settled []pcommon.TraceID) {
+	if p.journal != nil {
+		defer p.settle(decisions, settled)
+	}
 	if p.registry != nil {
 		for i := range decisions {
 			p.registry.Publish(decisions[i].TraceID, decisions[i].Kept)
@@ -185,8 +278,24 @@ func (p *sloSampler) Shutdown(ctx context.Context) error {
 	p.mu.Lock()
 	decisions := p.engine.DecideAll(p.now())
 	p.mu.Unlock()
-	p.forward(ctx, decisions, ptrace.Traces{})
+	p.forward(ctx, decisions, ptrace.Traces{}, nil)
+	if p.journal != nil {
+		if err := p.journal.close(); err != nil {
+			return err
+		}
+	}
 	return ctx.Err()
+}
+
+// settle logs the traces as passed on; a failure leaves them to be replayed after a restart.
+func (p *sloSampler) settle(decisions []engine.Decision, settled []pcommon.TraceID) {
+	ids := settled
+	for i := range decisions {
+		ids = append(ids, decisions[i].TraceID)
+	}
+	if err := p.journal.settle(ids); err != nil {
+		p.logger.Warn("Logging decisions to the write-ahead log failed", zap.Int("traces", len(ids)), zap.Error(err))
+	}
 }
 
 // registrySampler answers the trace_decisions extension from the engine, under the processor's lock.

@@ -67,6 +67,9 @@ type Output struct {
 	Decisions []Decision
 	// Late holds late spans of kept traces, with their trace's threshold.
 	Late ptrace.Traces
+	// Started lists the traces the call began to buffer; Settled those whose spans followed
+	// an earlier decision (forwarded in Late, or dropped).
+	Started, Settled []pcommon.TraceID
 }
 
 // Observer receives the engine's events, for self-telemetry and reports.

@@ -148,13 +148,16 @@ func (e *Engine) commit(out *Output) {
 				e.appendLate(out.Late, c, m)
 				e.budget.counted(float64(c.count))
 				e.lateSpans(c.count, true)
+				out.Settled = append(out.Settled, c.id)
 				continue
 			}
 			if e.dropped.contains(c.id) {
 				e.lateSpans(c.count, false)
+				out.Settled = append(out.Settled, c.id)
 				continue
 			}
 			t = e.buffer.start(c.id, c.tenant, e.now, e.now+e.cfg.TraceTimeout.Nanoseconds())
+			out.Started = append(out.Started, c.id)
 			started++
 		}
 		e.addChunk(t, c)

@@ -39,6 +39,9 @@ type TelemetryBuilder struct {
 	ProcessorSloSamplingTenantShare        metric.Float64Gauge
 	ProcessorSloSamplingTracesDecided      metric.Int64Counter
 	ProcessorSloSamplingTracesReceived     metric.Int64Counter
+	ProcessorSloSamplingWalBytes           metric.Int64Gauge
+	ProcessorSloSamplingWalDamagedBytes    metric.Int64Counter
+	ProcessorSloSamplingWalReplayedSpans   metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -121,7 +124,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ProcessorSloSamplingSpansRefused, err = builder.meter.Int64Counter(
 		"otelcol_processor_slo_sampling_spans_refused",
-		metric.WithDescription("Spans not buffered, by reason (invalid_trace_id, buffer_full, corrupt, downstream_error). [Development]"),
+		metric.WithDescription("Spans not buffered, by reason (invalid_trace_id, buffer_full, corrupt, downstream_error, wal_full, wal_error). [Development]"),
 		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)
@@ -147,6 +150,24 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_slo_sampling_traces_received",
 		metric.WithDescription("Traces started in the buffer (a trace's first span arrived). [Development]"),
 		metric.WithUnit("{trace}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorSloSamplingWalBytes, err = builder.meter.Int64Gauge(
+		"otelcol_processor_slo_sampling_wal_bytes",
+		metric.WithDescription("Size on disk of the write-ahead log, as bounded by wal::max_bytes. [Development]"),
+		metric.WithUnit("By"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorSloSamplingWalDamagedBytes, err = builder.meter.Int64Counter(
+		"otelcol_processor_slo_sampling_wal_damaged_bytes",
+		metric.WithDescription("Bytes of the write-ahead log left unread at start because a record was torn or corrupt. [Development]"),
+		metric.WithUnit("By"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorSloSamplingWalReplayedSpans, err = builder.meter.Int64Counter(
+		"otelcol_processor_slo_sampling_wal_replayed_spans",
+		metric.WithDescription("Spans of undecided traces taken back from the write-ahead log at start. [Development]"),
+		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

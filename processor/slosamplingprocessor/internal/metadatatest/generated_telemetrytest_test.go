@@ -32,6 +32,9 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ProcessorSloSamplingTenantShare.Record(context.Background(), 1)
 	tb.ProcessorSloSamplingTracesDecided.Add(context.Background(), 1)
 	tb.ProcessorSloSamplingTracesReceived.Add(context.Background(), 1)
+	tb.ProcessorSloSamplingWalBytes.Record(context.Background(), 1)
+	tb.ProcessorSloSamplingWalDamagedBytes.Add(context.Background(), 1)
+	tb.ProcessorSloSamplingWalReplayedSpans.Add(context.Background(), 1)
 	AssertEqualProcessorSloSamplingBufferedBytes(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -69,6 +72,15 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorSloSamplingTracesReceived(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorSloSamplingWalBytes(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorSloSamplingWalDamagedBytes(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorSloSamplingWalReplayedSpans(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 

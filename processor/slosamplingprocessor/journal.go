@@ -1,0 +1,185 @@
+package slosamplingprocessor // import "github.com/tailwise/tailwise/processor/slosamplingprocessor"
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/tailwise/tailwise/internal/wal"
+)
+
+// The journal's records. A batch is logged as OTLP protobuf, the stable encoding, so that a
+// log written by one release is replayed by the next.
+const (
+	// recordBatch: arrival time (unix ns, 8 bytes little endian), then the batch as OTLP.
+	recordBatch byte = 1
+	// recordSettled: trace ids (16 bytes each) decided and passed on, or whose late spans
+	// were: replay leaves their spans alone.
+	recordSettled byte = 2
+)
+
+// settledHeadroom is log space kept free of batches for the settled records that free it.
+const settledHeadroom = 1 << 20
+
+// traceJournal logs every accepted batch before it is acknowledged and every decision once
+// the kept spans are passed on, so that a restart takes back the undecided traces, with
+// their arrival times, and sends no decided one twice.
+type traceJournal struct {
+	log       *wal.Log
+	marshaler ptrace.ProtoMarshaler
+
+	mu sync.Mutex
+	// live maps each buffered trace to the segment of its first record, which holds it.
+	live map[pcommon.TraceID]uint64
+}
+
+func openTraceJournal(dir string, cfg wal.Config) (*traceJournal, error) {
+	l, err := wal.Open(dir, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &traceJournal{log: l, live: map[pcommon.TraceID]uint64{}}, nil
+}
+
+// encodeBatch is td's record, its arrival time still to be set by stampArrival.
+func (j *traceJournal) encodeBatch(td ptrace.Traces) ([]byte, error) {
+	b, err := j.marshaler.MarshalTraces(td)
+	if err != nil {
+		return nil, err
+	}
+	rec := make([]byte, 9, 9+len(b))
+	rec[0] = recordBatch
+	return append(rec, b...), nil
+}
+
+func stampArrival(rec []byte, arrived time.Time) {
+	binary.LittleEndian.PutUint64(rec[1:9], uint64(arrived.UnixNano()))
+}
+
+// checkRoom refuses a batch record the log has no room for, before the engine takes the batch.
+func (j *traceJournal) checkRoom(rec []byte) error {
+	if room := j.log.Room(); int64(len(rec))+settledHeadroom > room {
+		return fmt.Errorf("%w: %d bytes free, the batch needs %d", wal.ErrFull, max(room, 0), len(rec))
+	}
+	return nil
+}
+
+// appendBatch logs a batch the engine took, holding its segment for each trace it started.
+func (j *traceJournal) appendBatch(rec []byte, started []pcommon.TraceID) (wal.Position, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	pos, err := j.log.Append(rec, len(started))
+	if err != nil {
+		return pos, err
+	}
+	for _, id := range started {
+		j.live[id] = pos.Segment
+	}
+	return pos, nil
+}
+
+// settle logs that the traces are decided and passed on, waits until that is durable, and
+// releases what held their segments.
+func (j *traceJournal) settle(ids []pcommon.TraceID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	rec := make([]byte, 1, 1+16*len(ids))
+	rec[0] = recordSettled
+	for _, id := range ids {
+		rec = append(rec, id[:]...)
+	}
+	pos, err := j.log.Append(rec, 0)
+	if err == nil {
+		err = j.log.WaitDurable(pos)
+	}
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	released := map[uint64]int{}
+	for _, id := range ids {
+		if seg, ok := j.live[id]; ok {
+			released[seg]++
+			delete(j.live, id)
+		}
+	}
+	j.mu.Unlock()
+	for seg, n := range released {
+		j.log.Release(seg, n)
+	}
+	return nil
+}
+
+// replayedBatch is a batch taken back from the log, without the spans of settled traces.
+type replayedBatch struct {
+	segment uint64
+	arrived time.Time
+	traces  ptrace.Traces
+}
+
+// replay reads the log: the settled traces first, then every batch in order without their
+// spans. A batch that does not decode is counted and skipped.
+func (j *traceJournal) replay(fn func(replayedBatch) error) (stats wal.ReplayStats, undecodable int, err error) {
+	settled := map[pcommon.TraceID]struct{}{}
+	if _, err := j.log.Replay(func(_ uint64, rec []byte) error {
+		if len(rec) > 0 && rec[0] == recordSettled {
+			for b := rec[1:]; len(b) >= 16; b = b[16:] {
+				settled[pcommon.TraceID(b[:16])] = struct{}{}
+			}
+		}
+		return nil
+	}); err != nil {
+		return stats, 0, err
+	}
+	var unmarshaler ptrace.ProtoUnmarshaler
+	stats, err = j.log.Replay(func(seg uint64, rec []byte) error {
+		if len(rec) < 9 || rec[0] != recordBatch {
+			return nil
+		}
+		td, err := unmarshaler.UnmarshalTraces(rec[9:])
+		if err != nil {
+			undecodable++
+			return nil
+		}
+		withoutSettled(td, settled)
+		if td.SpanCount() == 0 {
+			return nil
+		}
+		arrived := time.Unix(0, int64(binary.LittleEndian.Uint64(rec[1:9])))
+		return fn(replayedBatch{segment: seg, arrived: arrived, traces: td})
+	})
+	return stats, undecodable, err
+}
+
+// holdReplayed holds the segment of a replayed batch for each trace it started.
+func (j *traceJournal) holdReplayed(seg uint64, started []pcommon.TraceID) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, id := range started {
+		j.live[id] = seg
+	}
+	j.log.Hold(seg, len(started))
+}
+
+func withoutSettled(td ptrace.Traces, settled map[pcommon.TraceID]struct{}) {
+	if len(settled) == 0 {
+		return
+	}
+	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
+		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
+			ss.Spans().RemoveIf(func(s ptrace.Span) bool {
+				_, ok := settled[s.TraceID()]
+				return ok
+			})
+			return ss.Spans().Len() == 0
+		})
+		return rs.ScopeSpans().Len() == 0
+	})
+}
+
+func (j *traceJournal) close() error { return j.log.Close() }

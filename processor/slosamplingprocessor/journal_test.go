@@ -147,4 +147,3 @@ func TestLateSpansOfADecidedTraceAreNotReplayed(t *testing.T) {
 	require.NoError(t, again.Shutdown(ctx))
 	assert.Equal(t, map[byte]int{2: 1}, spanCounts(after))
 }
-

@@ -43,6 +43,9 @@ func TestLoadConfig(t *testing.T) {
 	want.MinTracesPerStratumPerMinute = 2
 	want.MaxStrata = 500
 	want.ShutdownTimeout = 5 * time.Second
+	want.WAL.Directory = "/var/lib/tailwise/wal"
+	want.WAL.SyncInterval = 10 * time.Millisecond
+	want.WAL.MaxBytes = 4 << 30
 	want.Budget = engine.Budget{SpansPerSecond: 2000, TracesPerSecond: 100, BytesPerSecond: 2e6, ViolationShare: 0.4}
 	want.BurnRate.Boost = 3
 	want.DecisionCache = engine.DecisionCache{KeptTraces: 50000, DroppedTraces: 500000}
@@ -122,6 +125,8 @@ func TestValidateTable(t *testing.T) {
 		{"defaults", func(*Config) {}, ""},
 		{"shutdown timeout", func(c *Config) { c.ShutdownTimeout = 0 }, "shutdown_timeout: must be positive"},
 		{"timeout shorter than delay", func(c *Config) { c.TraceTimeout = time.Second }, "trace_timeout: 1s is shorter than decision_delay (2s)"},
+		{"tiny wal segments", func(c *Config) { c.WAL.Directory, c.WAL.SegmentBytes = "/wal", 4096 }, "wal::segment_bytes: 4096 is below 1 MiB"},
+		{"wal settings without a directory", func(c *Config) { c.WAL.SegmentBytes = 4096 }, ""},
 		{"tiny buffer", func(c *Config) { c.MaxBufferedBytes = 1000 }, "max_buffered_bytes: must be at least 1048576"},
 		{"negative traces budget", func(c *Config) { c.Budget.TracesPerSecond = -1 }, "budget::traces_per_second: must be positive, or 0"},
 		{"negative bytes budget", func(c *Config) { c.Budget.BytesPerSecond = -1 }, "budget::bytes_per_second: must be positive, or 0"},

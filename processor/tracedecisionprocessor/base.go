@@ -16,6 +16,7 @@ import (
 
 // base is what the logs and metrics processors share.
 type base struct {
+	id        component.ID
 	cfg       *Config
 	logger    *zap.Logger
 	telemetry *metadata.TelemetryBuilder
@@ -28,7 +29,7 @@ func newBase(set processor.Settings, cfg *Config) (*base, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &base{cfg: cfg, logger: set.Logger, telemetry: tb, now: time.Now}, nil
+	return &base{id: set.ID, cfg: cfg, logger: set.Logger, telemetry: tb, now: time.Now}, nil
 }
 
 func (b *base) start(_ context.Context, host component.Host) error {

@@ -8,6 +8,8 @@ import (
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/tailwise/tailwise/internal/wal"
 )
 
 // Config of the trace_decision processor.
@@ -33,6 +35,9 @@ type LogsConfig struct {
 	UnknownWait time.Duration `mapstructure:"unknown_wait"`
 	// MaxHeldRecords bounds the records waiting; past it the oldest batch leaves undecided.
 	MaxHeldRecords int `mapstructure:"max_held_records"`
+	// WAL, when its directory is set, logs every batch before it is held and acknowledged, and
+	// its release once passed on: a restart after a crash holds again what was waiting.
+	WAL wal.Config `mapstructure:"wal"`
 }
 
 // MetricsConfig tunes what happens to exemplars.
@@ -52,6 +57,7 @@ func createDefaultConfig() component.Config {
 		Logs: LogsConfig{
 			RetainSeverity: "ERROR", DroppedTrace: actionMark, KeepSeverity: "WARN",
 			MaxWait: 40 * time.Second, UnknownWait: 5 * time.Second, MaxHeldRecords: 100000,
+			WAL: wal.DefaultConfig(),
 		},
 		Metrics: MetricsConfig{UndecidedExemplars: actionDrop},
 	}
@@ -98,6 +104,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Logs.MaxHeldRecords < 1 {
 		errs = append(errs, fmt.Errorf("logs::max_held_records: %d must be at least 1", c.Logs.MaxHeldRecords))
+	}
+	if err := c.Logs.WAL.Validate("logs::wal"); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Metrics.UndecidedExemplars != actionDrop && c.Metrics.UndecidedExemplars != actionKeep {
 		errs = append(errs, fmt.Errorf("metrics::undecided_exemplars: %q; use drop or keep", c.Metrics.UndecidedExemplars))

@@ -40,6 +40,11 @@ func (p *logsProcessor) Start(ctx context.Context, host component.Host) error {
 	if err := p.start(ctx, host); err != nil {
 		return err
 	}
+	if p.cfg.Logs.WAL.Enabled() {
+		if err := p.recover(ctx); err != nil {
+			return err
+		}
+	}
 	p.startLoop()
 	return nil
 }

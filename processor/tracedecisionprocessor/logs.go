@@ -2,9 +2,11 @@ package tracedecisionprocessor
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -21,6 +23,7 @@ const markAttribute = "trace.sampled"
 type heldBatch struct {
 	ld      plog.Logs
 	arrived time.Time
+	journal journalRef // where the batch is logged, with the wal option
 }
 
 // logsProcessor holds each batch until the sampler has decided the traces of its records (or
@@ -35,6 +38,7 @@ type logsProcessor struct {
 	held        []heldBatch
 	heldRecords int
 	releases    *periodic.Loop
+	journal     *heldJournal // nil without logs::wal
 }
 
 func (p *logsProcessor) Capabilities() consumer.Capabilities {
@@ -60,7 +64,44 @@ func (p *logsProcessor) Shutdown(ctx context.Context) error {
 	p.releases.Stop()
 	p.releases = nil
 	p.releaseReady(ctx, true)
+	if p.journal != nil {
+		if err := p.journal.close(); err != nil {
+			return err
+		}
+	}
 	return p.shutdown()
+}
+
+// recover holds again the batches the log holds, with their arrival times.
+func (p *logsProcessor) recover(ctx context.Context) error {
+	j, err := openHeldJournal(p.cfg.Logs.WAL.InstanceDirectory(component.KindProcessor, p.id)+"_logs", p.cfg.Logs.WAL)
+	if err != nil {
+		return fmt.Errorf("logs::wal: %w", err)
+	}
+	held, stats, undecodable, err := j.replay()
+	if err != nil {
+		_ = j.close()
+		return fmt.Errorf("logs::wal: %w", err)
+	}
+	p.journal = j
+	records := 0
+	for _, b := range held {
+		records += b.ld.LogRecordCount()
+	}
+	p.mu.Lock()
+	p.held = append(held, p.held...)
+	p.heldRecords += records
+	p.mu.Unlock()
+	p.telemetry.ProcessorTraceDecisionWalReplayedRecords.Add(ctx, int64(records))
+	if stats.DamagedBytes > 0 || undecodable > 0 {
+		p.telemetry.ProcessorTraceDecisionWalDamagedBytes.Add(ctx, stats.DamagedBytes)
+		p.logger.Warn("The write-ahead log had damaged records; the rest was replayed",
+			zap.Int("damaged_segments", stats.Damaged), zap.Int64("bytes_unread", stats.DamagedBytes), zap.Int("undecodable_batches", undecodable))
+	}
+	if records > 0 {
+		p.logger.Info("Replayed the write-ahead log", zap.Int("batches", len(held)), zap.Int("log_records", records))
+	}
+	return nil
 }
 
 func (p *logsProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
@@ -69,8 +110,16 @@ func (p *logsProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
 	if p.ready(ld, now, now) {
 		return p.forward(ctx, ld)
 	}
+	b := heldBatch{ld: ld, arrived: now}
+	if p.journal != nil {
+		ref, err := p.journal.hold(ld, now)
+		if err != nil {
+			return err // retryable: the sender tries again once the log has room
+		}
+		b.journal = ref
+	}
 	p.mu.Lock()
-	p.held = append(p.held, heldBatch{ld: ld, arrived: now})
+	p.held = append(p.held, b)
 	p.heldRecords += ld.LogRecordCount()
 	var overflow []heldBatch
 	for p.heldRecords > p.cfg.Logs.MaxHeldRecords && len(p.held) > 1 {
@@ -80,9 +129,7 @@ func (p *logsProcessor) ConsumeLogs(ctx context.Context, ld plog.Logs) error {
 	}
 	p.telemetry.ProcessorTraceDecisionHeldRecords.Record(ctx, int64(p.heldRecords))
 	p.mu.Unlock()
-	for _, b := range overflow {
-		p.forwardHeld(ctx, b)
-	}
+	p.forwardHeld(ctx, overflow)
 	return nil
 }
 
@@ -137,23 +184,33 @@ func (p *logsProcessor) releaseReady(ctx context.Context, all bool) {
 	p.held = kept
 	p.telemetry.ProcessorTraceDecisionHeldRecords.Record(ctx, int64(p.heldRecords))
 	p.mu.Unlock()
-	for _, b := range out {
-		p.forwardHeld(ctx, b)
-	}
+	p.forwardHeld(ctx, out)
 }
 
-// forwardHeld forwards a batch that was held; a retryable refusal puts it back to try again.
-func (p *logsProcessor) forwardHeld(ctx context.Context, b heldBatch) {
-	err := p.forward(ctx, b.ld)
-	switch {
-	case err == nil:
-	case consumererror.IsPermanent(err):
-		p.logger.Error("Logs refused permanently by the next component", zap.Int("records", b.ld.LogRecordCount()), zap.Error(err))
-	default:
-		p.mu.Lock()
-		p.held = append([]heldBatch{b}, p.held...)
-		p.heldRecords += b.ld.LogRecordCount()
-		p.mu.Unlock()
+// forwardHeld forwards batches that were held; a retryable refusal puts a batch back to try
+// again. With logs::wal, the batches that left are logged as released.
+func (p *logsProcessor) forwardHeld(ctx context.Context, batches []heldBatch) {
+	var left []journalRef
+	for _, b := range batches {
+		// forward filters b.ld in place: a batch put back keeps only what it still holds.
+		err := p.forward(ctx, b.ld)
+		switch {
+		case err == nil:
+			left = append(left, b.journal)
+		case consumererror.IsPermanent(err):
+			p.logger.Error("Logs refused permanently by the next component", zap.Int("records", b.ld.LogRecordCount()), zap.Error(err))
+			left = append(left, b.journal)
+		default:
+			p.mu.Lock()
+			p.held = append([]heldBatch{b}, p.held...)
+			p.heldRecords += b.ld.LogRecordCount()
+			p.mu.Unlock()
+		}
+	}
+	if p.journal != nil {
+		if err := p.journal.release(left); err != nil {
+			p.logger.Warn("Logging released batches to the write-ahead log failed", zap.Int("batches", len(left)), zap.Error(err))
+		}
 	}
 }
 

@@ -23,13 +23,15 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                             metric.Meter
-	mu                                sync.Mutex
-	registrations                     []metric.Registration
-	ProcessorTraceDecisionExemplars   metric.Int64Counter
-	ProcessorTraceDecisionHeldRecords metric.Int64Gauge
-	ProcessorTraceDecisionLogRecords  metric.Int64Counter
-	ProcessorTraceDecisionRetentions  metric.Int64Counter
+	meter                                    metric.Meter
+	mu                                       sync.Mutex
+	registrations                            []metric.Registration
+	ProcessorTraceDecisionExemplars          metric.Int64Counter
+	ProcessorTraceDecisionHeldRecords        metric.Int64Gauge
+	ProcessorTraceDecisionLogRecords         metric.Int64Counter
+	ProcessorTraceDecisionRetentions         metric.Int64Counter
+	ProcessorTraceDecisionWalDamagedBytes    metric.Int64Counter
+	ProcessorTraceDecisionWalReplayedRecords metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -83,6 +85,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_trace_decision_retentions",
 		metric.WithDescription("Retention requests made for logs at or above retain_severity, by result. [Development]"),
 		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorTraceDecisionWalDamagedBytes, err = builder.meter.Int64Counter(
+		"otelcol_processor_trace_decision_wal_damaged_bytes",
+		metric.WithDescription("Bytes of the logs write-ahead log left unread at start because a record was torn or corrupt. [Development]"),
+		metric.WithUnit("By"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorTraceDecisionWalReplayedRecords, err = builder.meter.Int64Counter(
+		"otelcol_processor_trace_decision_wal_replayed_records",
+		metric.WithDescription("Held log records taken back from the write-ahead log at start. [Development]"),
+		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

@@ -23,6 +23,8 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ProcessorTraceDecisionHeldRecords.Record(context.Background(), 1)
 	tb.ProcessorTraceDecisionLogRecords.Add(context.Background(), 1)
 	tb.ProcessorTraceDecisionRetentions.Add(context.Background(), 1)
+	tb.ProcessorTraceDecisionWalDamagedBytes.Add(context.Background(), 1)
+	tb.ProcessorTraceDecisionWalReplayedRecords.Add(context.Background(), 1)
 	AssertEqualProcessorTraceDecisionExemplars(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -33,6 +35,12 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorTraceDecisionRetentions(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorTraceDecisionWalDamagedBytes(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorTraceDecisionWalReplayedRecords(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 

@@ -198,6 +198,8 @@ func (p *sloSampler) recover(ctx context.Context) error {
 		return fmt.Errorf("wal: %w", err)
 	}
 	p.journal = j // decisions made during the replay are settled in it
+	before := j.log.Stats()
+	p.logger.Info("Replaying the write-ahead log", zap.Int("segments", before.Segments-1), zap.Int64("bytes", before.Bytes))
 	spans := 0
 	stats, undecodable, err := j.replay(func(b replayedBatch) error {
 		spans += b.traces.SpanCount()

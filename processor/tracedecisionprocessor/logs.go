@@ -78,6 +78,8 @@ func (p *logsProcessor) recover(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("logs::wal: %w", err)
 	}
+	before := j.log.Stats()
+	p.logger.Info("Replaying the write-ahead log", zap.Int("segments", before.Segments-1), zap.Int64("bytes", before.Bytes))
 	held, stats, undecodable, err := j.replay()
 	if err != nil {
 		_ = j.close()

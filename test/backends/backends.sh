@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs, starts and stops the real backends Tailwise exports to, as processes on 127.0.0.1:
-# Jaeger (traces; the all-in-one binary, multi-tenant), Prometheus (metrics) and Loki 3 (logs,
-# multi-tenant).
+# Jaeger (traces; the all-in-one binary, multi-tenant), Prometheus 3 (metrics, native OTLP
+# receiver, remote-write receiver and exemplar storage) and Loki 3 (logs, multi-tenant), each
+# built from source from its wrapper module in test/backends/NAME (go.mod and go.sum pin it).
 #
-#   backends.sh install    build/install the binaries into $BACKENDS_DIR (idempotent, cached)
+#   backends.sh install    build the binaries into $BACKENDS_DIR (idempotent, cached)
 #   backends.sh up         install, start all three on a block of free loopback ports, wait for readiness
 #   backends.sh down       stop what `up` started (by PID), with a bounded wait
 #   backends.sh env        print the endpoint variables of the running set
@@ -37,43 +38,30 @@ log() { echo "backends: $*" >&2; }
 
 stamp_of() { cat "$here/$1/go.mod" "$here/$1/go.sum" | sha256sum | cut -c1-16; }
 
-# build_go NAME PACKAGE: builds a backend from its wrapper module unless the cached binary
-# was built from the same go.mod/go.sum.
+# build_go NAME PACKAGE [GO BUILD FLAGS...]: builds a backend from its wrapper module unless the
+# cached binary was built from the same go.mod/go.sum and flags.
 build_go() {
   local name=$1 pkg=$2 want
-  want=$(stamp_of "$name")
+  shift 2
+  want=$(stamp_of "$name")${*:+ $*}
   if [[ -x $bin/$name && "$(cat "$bin/$name.stamp" 2>/dev/null)" == "$want" ]]; then
     return 0
   fi
   log "building $name ($pkg); a cold build takes a few minutes"
   mkdir -p "$bin"
   local t0=$SECONDS
-  (cd "$here/$name" && go build -trimpath -ldflags='-s -w' -o "$bin/$name.tmp" "$pkg")
+  (cd "$here/$name" && go build -trimpath -ldflags='-s -w' "$@" -o "$bin/$name.tmp" "$pkg")
   mv "$bin/$name.tmp" "$bin/$name"
   echo "$want" >"$bin/$name.stamp"
   log "built $name in $((SECONDS - t0)) s"
 }
 
-prometheus_bin() {
-  if [[ -x $bin/prometheus ]]; then echo "$bin/prometheus"; return; fi
-  command -v prometheus || true
-}
-
-install_prometheus() {
-  [[ -n "$(prometheus_bin)" ]] && return 0
-  log "installing Debian's prometheus package"
-  local sudo=""
-  [[ $(id -u) -ne 0 ]] && sudo=sudo
-  $sudo apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-  # The package may start its own service on :9090; it is not ours and not used.
-  [[ -n "$(prometheus_bin)" ]] || { log "prometheus is still missing after apt-get install"; exit 1; }
-}
-
 cmd_install() {
   build_go jaeger github.com/jaegertracing/jaeger/cmd/all-in-one
   build_go loki github.com/grafana/loki/v3/cmd/loki
-  install_prometheus
+  # Prometheus 3 (3.15.0, module v0.315.0) without its web UI (no builtinassets tag; the tests use
+  # the API only): netgo as in its release builds; stringlabels, the default label layout.
+  build_go prometheus github.com/prometheus/prometheus/cmd/prometheus -tags netgo,stringlabels
 }
 
 port_free() {
@@ -124,6 +112,7 @@ cmd_env() {
 export JAEGER_OTLP_ENDPOINT=127.0.0.1:$JAEGER_OTLP_GRPC_PORT
 export JAEGER_QUERY_URL=http://127.0.0.1:$JAEGER_QUERY_PORT
 export PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT
+export PROMETHEUS_OTLP_URL=http://127.0.0.1:$PROMETHEUS_PORT/api/v1/otlp
 export PROMETHEUS_REMOTE_WRITE_URL=http://127.0.0.1:$PROMETHEUS_PORT/api/v1/write
 export LOKI_URL=http://127.0.0.1:$LOKI_HTTP_PORT
 export LOKI_OTLP_URL=http://127.0.0.1:$LOKI_HTTP_PORT/otlp
@@ -171,9 +160,11 @@ start_one() {
       --admin.http.host-port="127.0.0.1:$JAEGER_HEALTH_PORT"
     wait_ready jaeger "http://127.0.0.1:$JAEGER_HEALTH_PORT/" 60 '"status":"Server available"' ;;
   prometheus)
-    start prometheus "$(prometheus_bin)" --config.file="$BACKENDS_RUN/prometheus.yml" \
+    # Prometheus 3: the gateway's metrics arrive on its native OTLP receiver (/api/v1/otlp), or by
+    # remote write with configs/gateway-remote-write.yaml; exemplars are stored.
+    start prometheus "$bin/prometheus" --config.file="$BACKENDS_RUN/prometheus.yml" \
       --storage.tsdb.path="$BACKENDS_RUN/prometheus" --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
-      --web.enable-remote-write-receiver --enable-feature=exemplar-storage
+      --web.enable-otlp-receiver --web.enable-remote-write-receiver --enable-feature=exemplar-storage
     wait_ready prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready" 60 ;;
   loki)
     LOKI_DATA=$BACKENDS_RUN/loki start loki "$bin/loki" -config.file="$here/loki/config.yaml" -config.expand-env=true

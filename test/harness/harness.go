@@ -57,6 +57,7 @@ type Backends struct {
 	JaegerOTLP               string // host:port of Jaeger's OTLP/gRPC receiver
 	JaegerQueryURL           string
 	PrometheusURL            string
+	PrometheusOTLPURL        string // base URL of Prometheus' OTLP receiver (metrics at /v1/metrics)
 	PrometheusRemoteWriteURL string
 	LokiURL                  string
 	LokiOTLPURL              string
@@ -91,6 +92,7 @@ func StartBackends(t testing.TB) *Backends {
 		JaegerOTLP:               loopback(b + offJaegerOTLPGRPC),
 		JaegerQueryURL:           "http://" + loopback(b+offJaegerQuery),
 		PrometheusURL:            "http://" + loopback(b+offPrometheus),
+		PrometheusOTLPURL:        "http://" + loopback(b+offPrometheus) + "/api/v1/otlp",
 		PrometheusRemoteWriteURL: "http://" + loopback(b+offPrometheus) + "/api/v1/write",
 		LokiURL:                  "http://" + loopback(b+offLokiHTTP),
 		LokiOTLPURL:              "http://" + loopback(b+offLokiHTTP) + "/otlp",
@@ -159,7 +161,8 @@ func GatewayEnvAt(t testing.TB, be *Backends, slot int, tenants ...Tenant) map[s
 		"TAILWISE_TELEMETRY_PORT":          strconv.Itoa(b + 4),
 		"TAILWISE_STORAGE_DIR":             filepath.Join(dir, "storage"),
 		"JAEGER_OTLP_ENDPOINT":             be.JaegerOTLP,
-		"PROMETHEUS_REMOTE_WRITE_URL":      be.PrometheusRemoteWriteURL,
+		"PROMETHEUS_OTLP_URL":              be.PrometheusOTLPURL,
+		"PROMETHEUS_REMOTE_WRITE_URL":      be.PrometheusRemoteWriteURL, // configs/gateway-remote-write.yaml
 		"LOKI_OTLP_URL":                    be.LokiOTLPURL,
 		"BACKEND_TLS_INSECURE":             "true",
 	}

@@ -12,9 +12,11 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/tailwise/tailwise/internal/wal"
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
 )
 
 func journaledConfig(t *testing.T) *Config {
@@ -146,4 +148,45 @@ func TestLateSpansOfADecidedTraceAreNotReplayed(t *testing.T) {
 	require.NoError(t, again.Start(ctx, componenttest.NewNopHost()))
 	require.NoError(t, again.Shutdown(ctx))
 	assert.Equal(t, map[byte]int{2: 1}, spanCounts(after))
+}
+
+// FuzzJournalReplay: whatever a crash or a disk leaves in the log, the processor starts, takes
+// back only whole spans, and stops without panic.
+func FuzzJournalReplay(f *testing.F) {
+	seedDir := f.TempDir()
+	seed, err := wal.Open(seedDir, wal.DefaultConfig())
+	if err != nil {
+		f.Fatal(err)
+	}
+	j := &traceJournal{log: seed, live: map[pcommon.TraceID]uint64{}}
+	rec, err := j.encodeBatch(checkoutTrace(1, time.Second))
+	if err != nil {
+		f.Fatal(err)
+	}
+	stampArrival(rec, start)
+	if _, err := j.appendBatch(rec, nil); err != nil {
+		f.Fatal(err)
+	}
+	if err := j.settle([]pcommon.TraceID{{2}}); err != nil {
+		f.Fatal(err)
+	}
+	require.NoError(f, seed.Close())
+	files, err := filepath.Glob(filepath.Join(seedDir, "*.wal"))
+	require.NoError(f, err)
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		require.NoError(f, err)
+		f.Add(data)
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, segment []byte) {
+		cfg := journaledConfig(t)
+		dir := cfg.WAL.InstanceDirectory(component.KindProcessor, component.NewID(metadata.Type))
+		require.NoError(t, os.MkdirAll(dir, 0o750))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "0000000000000001.wal"), segment, 0o640))
+		sink := new(consumertest.TracesSink)
+		p, _, _ := newTestSampler(t, cfg, sink)
+		require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+		require.NoError(t, p.Shutdown(context.Background()))
+	})
 }

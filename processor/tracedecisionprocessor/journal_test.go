@@ -3,6 +3,7 @@ package tracedecisionprocessor
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -85,4 +86,55 @@ func TestHoldRefusedWhenTheLogIsFull(t *testing.T) {
 	if p.heldRecords != 0 || sink.LogRecordCount() != 0 {
 		t.Fatalf("a refused batch was kept: %d held, %d forwarded", p.heldRecords, sink.LogRecordCount())
 	}
+}
+
+// FuzzHeldReplay: whatever a crash or a disk leaves in the log, replay returns whole batches
+// only, without panic.
+func FuzzHeldReplay(f *testing.F) {
+	seedDir := f.TempDir()
+	j, err := openHeldJournal(seedDir, wal.DefaultConfig())
+	if err != nil {
+		f.Fatal(err)
+	}
+	ref, err := j.hold(logs(rec{pendingTrace, plog.SeverityNumberInfo, "held"}), time.Unix(1800000000, 0))
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := j.hold(logs(rec{keptTrace, plog.SeverityNumberWarn, "released"}), time.Unix(1800000001, 0)); err != nil {
+		f.Fatal(err)
+	}
+	if err := j.release([]journalRef{{id: ref.id + 1, segment: ref.segment}}); err != nil {
+		f.Fatal(err)
+	}
+	if err := j.close(); err != nil {
+		f.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(seedDir, "*.wal"))
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, segment []byte) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "0000000000000001.wal"), segment, 0o640); err != nil {
+			t.Fatal(err)
+		}
+		j, err := openHeldJournal(dir, wal.DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j.close()
+		held, _, _, err := j.replay()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range held {
+			if b.journal.id >= j.nextID {
+				t.Fatalf("replayed batch %d, yet the next id is %d", b.journal.id, j.nextID)
+			}
+		}
+	})
 }

@@ -45,7 +45,7 @@ type Log struct {
 	segments  []*segment // oldest first; the last takes the appends
 	recovered int        // segments found at Open, at the front of segments
 	bytes     int64
-	frame     []byte
+	header    []byte
 	appended  uint64     // records appended
 	synced    uint64     // records known durable
 	unsynced  []*os.File // files written since the last fsync, the active one last
@@ -110,16 +110,20 @@ func (l *Log) startSegment(id uint64) error {
 
 func (l *Log) active() *segment { return l.segments[len(l.segments)-1] }
 
-// Append writes payload as one record and puts holds on its segment, atomically with the
-// write so that the segment cannot go before the caller records them. The record is
-// durable once WaitDurable(position) returns.
-func (l *Log) Append(payload []byte, holds int) (Position, error) {
+// Append writes one record, whose payload is the parts in order, and puts holds on its
+// segment, atomically with the write so that the segment cannot go before the caller records
+// them. The record is durable once WaitDurable(position) returns. The parts are written as
+// they are, not copied.
+func (l *Log) Append(holds int, parts ...[]byte) (Position, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
 		return Position{}, errClosed
 	}
-	size := int64(headerBytes + len(payload))
+	size := int64(headerBytes)
+	for _, p := range parts {
+		size += int64(len(p))
+	}
 	if l.bytes+size > l.cfg.MaxBytes {
 		return Position{}, fmt.Errorf("%w: %d bytes held, max_bytes is %d", ErrFull, l.bytes, l.cfg.MaxBytes)
 	}
@@ -129,13 +133,9 @@ func (l *Log) Append(payload []byte, holds int) (Position, error) {
 		}
 	}
 	s := l.active()
-	l.frame = appendFrame(l.frame[:0], payload)
-	if n, err := s.file.Write(l.frame); err != nil {
-		// A part written would end what replay reads of this segment: cut it off.
-		if n > 0 {
-			_ = s.file.Truncate(s.size)
-		}
-		return Position{}, fmt.Errorf("wal: %w", err)
+	l.header = appendHeader(l.header[:0], parts...)
+	if err := l.write(s, l.header, parts); err != nil {
+		return Position{}, err
 	}
 	s.size += size
 	s.holds += holds
@@ -151,6 +151,27 @@ func (l *Log) Append(payload []byte, holds int) (Position, error) {
 		}
 	}
 	return Position{Segment: s.id, seq: l.appended}, nil
+}
+
+// write writes the header and parts of one record at the end of s; on failure it cuts off what part
+// was written, which would otherwise end what replay reads of the segment.
+func (l *Log) write(s *segment, header []byte, parts [][]byte) error {
+	written := int64(0)
+	for i := -1; i < len(parts); i++ {
+		p := header
+		if i >= 0 {
+			p = parts[i]
+		}
+		n, err := s.file.Write(p)
+		written += int64(n)
+		if err != nil {
+			if written > 0 {
+				_ = s.file.Truncate(s.size)
+			}
+			return fmt.Errorf("wal: %w", err)
+		}
+	}
+	return nil
 }
 
 // rotate moves the appends to a new segment. The old file is closed by the next fsync, or
@@ -347,7 +368,8 @@ func (l *Log) Hold(id uint64, n int) {
 	}
 }
 
-// Close makes what was appended durable and closes the files. Segments stay for the next Open.
+// Close makes what was appended durable and closes the files. Segments that still hold
+// something stay for the next Open; when nothing is held, the log is left empty.
 func (l *Log) Close() error {
 	l.mu.Lock()
 	if l.closed {
@@ -365,5 +387,23 @@ func (l *Log) Close() error {
 	if f := l.active().file; f != nil {
 		err = f.Close()
 	}
+	if err == nil && l.recovered == 0 && !l.holding() {
+		for _, s := range l.segments {
+			if e := os.Remove(l.path(s.id)); e != nil && !errors.Is(e, os.ErrNotExist) {
+				err = fmt.Errorf("wal: %w", e)
+			}
+		}
+		l.segments = l.segments[len(l.segments)-1:]
+		l.bytes = 0
+	}
 	return err
+}
+
+func (l *Log) holding() bool {
+	for _, s := range l.segments {
+		if s.holds > 0 {
+			return true
+		}
+	}
+	return false
 }

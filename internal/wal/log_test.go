@@ -31,7 +31,7 @@ func openLog(t *testing.T, dir string, cfg Config) *Log {
 
 func appendDurable(t *testing.T, l *Log, payload []byte, holds int) Position {
 	t.Helper()
-	p, err := l.Append(payload, holds)
+	p, err := l.Append(holds, payload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestAppendRefusesAtMaxBytesUntilSpaceIsFreed(t *testing.T) {
 	for range 3 {
 		held = append(held, appendDurable(t, l, rec, 1))
 	}
-	if _, err := l.Append(rec, 1); !errors.Is(err, ErrFull) {
+	if _, err := l.Append(1, rec); !errors.Is(err, ErrFull) {
 		t.Fatalf("append beyond max_bytes: %v, want ErrFull", err)
 	}
 	for _, p := range held {
@@ -227,7 +227,7 @@ func TestGroupCommitAcknowledgesConcurrentAppends(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 25 {
-				p, err := l.Append([]byte(fmt.Sprintf("g%d-%d", g, i)), 0)
+				p, err := l.Append(1, []byte(fmt.Sprintf("g%d-%d", g, i)))
 				if err == nil {
 					err = l.WaitDurable(p)
 				}
@@ -266,6 +266,41 @@ func TestConfigValidateNamesTheField(t *testing.T) {
 	for _, field := range []string{"wal::segment_bytes", "wal::max_bytes", "wal::sync_interval"} {
 		if err == nil || !bytes.Contains([]byte(err.Error()), []byte(field)) {
 			t.Errorf("error %v does not name %s", err, field)
+		}
+	}
+}
+
+func TestPartsAreOneRecord(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, testConfig())
+	p, err := l.Append(1, []byte("head|"), nil, []byte("body"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.WaitDurable(p); err != nil {
+		t.Fatal(err)
+	}
+	_ = l.Close()
+	got, _ := replayAll(t, openLog(t, dir, testConfig()))
+	if len(got) != 1 || got[0].payload != "head|body" {
+		t.Fatalf("replayed %v, want one record head|body", got)
+	}
+}
+
+func TestCloseLeavesAnEmptyLogOnlyWhenNothingIsHeld(t *testing.T) {
+	for _, holds := range []int{0, 1} {
+		dir := t.TempDir()
+		l := openLog(t, dir, testConfig())
+		appendDurable(t, l, []byte("record"), holds)
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+		ids, err := listSegments(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(ids) == 0) != (holds == 0) {
+			t.Errorf("with %d holds at Close, %d segment files left", holds, len(ids))
 		}
 	}
 }

@@ -50,9 +50,18 @@ func listSegments(dir string) ([]uint64, error) {
 
 // appendFrame appends payload framed as a record.
 func appendFrame(b, payload []byte) []byte {
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(payload)))
-	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(payload, castagnoli))
-	return append(b, payload...)
+	return append(appendHeader(b, payload), payload...)
+}
+
+// appendHeader appends the frame header of a record whose payload is the parts in order.
+func appendHeader(b []byte, parts ...[]byte) []byte {
+	n, sum := 0, uint32(0)
+	for _, p := range parts {
+		n += len(p)
+		sum = crc32.Update(sum, castagnoli, p)
+	}
+	b = binary.LittleEndian.AppendUint32(b, uint32(n))
+	return binary.LittleEndian.AppendUint32(b, sum)
 }
 
 // readFrames calls fn with each whole record of data in order. It returns the number of

@@ -45,34 +45,42 @@ func openTraceJournal(dir string, cfg wal.Config) (*traceJournal, error) {
 	return &traceJournal{log: l, live: map[pcommon.TraceID]uint64{}}, nil
 }
 
-// encodeBatch is td's record, its arrival time still to be set by stampArrival.
-func (j *traceJournal) encodeBatch(td ptrace.Traces) ([]byte, error) {
+// batchRecord is a batch's record: a prefix (type and arrival time, set by stampArrival) and
+// the batch as OTLP, written one after the other.
+type batchRecord struct {
+	prefix [9]byte
+	otlp   []byte
+}
+
+func (j *traceJournal) encodeBatch(td ptrace.Traces) (*batchRecord, error) {
 	b, err := j.marshaler.MarshalTraces(td)
 	if err != nil {
 		return nil, err
 	}
-	rec := make([]byte, 9, 9+len(b))
-	rec[0] = recordBatch
-	return append(rec, b...), nil
+	rec := &batchRecord{otlp: b}
+	rec.prefix[0] = recordBatch
+	return rec, nil
 }
 
-func stampArrival(rec []byte, arrived time.Time) {
-	binary.LittleEndian.PutUint64(rec[1:9], uint64(arrived.UnixNano()))
+func (r *batchRecord) stampArrival(arrived time.Time) {
+	binary.LittleEndian.PutUint64(r.prefix[1:], uint64(arrived.UnixNano()))
 }
+
+func (r *batchRecord) size() int { return len(r.prefix) + len(r.otlp) }
 
 // checkRoom refuses a batch record the log has no room for, before the engine takes the batch.
-func (j *traceJournal) checkRoom(rec []byte) error {
-	if room := j.log.Room(); int64(len(rec))+settledHeadroom > room {
-		return fmt.Errorf("%w: %d bytes free, the batch needs %d", wal.ErrFull, max(room, 0), len(rec))
+func (j *traceJournal) checkRoom(rec *batchRecord) error {
+	if room := j.log.Room(); int64(rec.size())+settledHeadroom > room {
+		return fmt.Errorf("%w: %d bytes free, the batch needs %d", wal.ErrFull, max(room, 0), rec.size())
 	}
 	return nil
 }
 
 // appendBatch logs a batch the engine took, holding its segment for each trace it started.
-func (j *traceJournal) appendBatch(rec []byte, started []pcommon.TraceID) (wal.Position, error) {
+func (j *traceJournal) appendBatch(rec *batchRecord, started []pcommon.TraceID) (wal.Position, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	pos, err := j.log.Append(rec, len(started))
+	pos, err := j.log.Append(len(started), rec.prefix[:], rec.otlp)
 	if err != nil {
 		return pos, err
 	}
@@ -93,7 +101,7 @@ func (j *traceJournal) settle(ids []pcommon.TraceID) error {
 	for _, id := range ids {
 		rec = append(rec, id[:]...)
 	}
-	pos, err := j.log.Append(rec, 0)
+	pos, err := j.log.Append(0, rec)
 	if err == nil {
 		err = j.log.WaitDurable(pos)
 	}

@@ -178,7 +178,7 @@ func (p *sloSampler) consumeJournaled(ctx context.Context, td ptrace.Traces, spa
 		p.mu.Unlock()
 		return err
 	}
-	stampArrival(rec, now)
+	rec.stampArrival(now)
 	pos, err := p.journal.appendBatch(rec, out.Started)
 	p.mu.Unlock()
 	if err != nil {

@@ -48,12 +48,11 @@ func (j *heldJournal) hold(ld plog.Logs, arrived time.Time) (journalRef, error) 
 	id := j.nextID
 	j.nextID++
 	j.mu.Unlock()
-	rec := make([]byte, 17, 17+len(b))
-	rec[0] = recordHeld
-	binary.LittleEndian.PutUint64(rec[1:], id)
-	binary.LittleEndian.PutUint64(rec[9:], uint64(arrived.UnixNano()))
-	rec = append(rec, b...)
-	pos, err := j.log.Append(rec, 1)
+	var prefix [17]byte
+	prefix[0] = recordHeld
+	binary.LittleEndian.PutUint64(prefix[1:], id)
+	binary.LittleEndian.PutUint64(prefix[9:], uint64(arrived.UnixNano()))
+	pos, err := j.log.Append(1, prefix[:], b)
 	if err != nil {
 		return journalRef{}, err
 	}
@@ -81,7 +80,7 @@ func (j *heldJournal) release(refs []journalRef) error {
 	for _, r := range refs {
 		rec = binary.LittleEndian.AppendUint64(rec, r.id)
 	}
-	pos, err := j.log.Append(rec, 0)
+	pos, err := j.log.Append(0, rec)
 	if err == nil {
 		err = j.log.WaitDurable(pos)
 	}

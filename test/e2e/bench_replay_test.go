@@ -13,12 +13,14 @@ import (
 	"github.com/tailwise/tailwise/test/harness"
 )
 
-// BenchmarkGatewayReplay replays a recording as fast as the gateway takes it, once with
-// configs/gateway.yaml and once with the same pipeline using contrib's processors instead of
-// Tailwise's (test/bench/contrib-overlay.yaml), against the same real backends, and reports the
-// collector's CPU seconds per million spans, its peak RSS and the achieved throughput.
+// BenchmarkGatewayReplay replays a recording as fast as the gateway takes it, with
+// configs/gateway.yaml, with the same pipeline using contrib's processors instead of Tailwise's
+// (test/bench/contrib-overlay.yaml), and with the gateway batching in the batch processor instead
+// of its exporters (test/bench/batch-processor-overlay.yaml), against the same real backends, and
+// reports the collector's CPU seconds per million spans, its peak RSS and the achieved throughput.
 //
-//	make bench-replay   (REPLAY_RECORDING=file to replay another recording, REPLAY_LOOPS=n times)
+//	make bench-replay   (REPLAY_RECORDING=file to replay another recording, REPLAY_LOOPS=n times;
+//	                     -bench 'BenchmarkGatewayReplay/tailwise$' for one variant)
 func BenchmarkGatewayReplay(b *testing.B) {
 	rec := os.Getenv("REPLAY_RECORDING")
 	if rec == "" {
@@ -36,6 +38,7 @@ func BenchmarkGatewayReplay(b *testing.B) {
 	}{
 		{"tailwise", nil},
 		{"contrib", []string{filepath.Join(harness.RepoRoot(), "test", "bench", "contrib-overlay.yaml")}},
+		{"batch-processor", []string{filepath.Join(harness.RepoRoot(), "test", "bench", "batch-processor-overlay.yaml")}},
 	} {
 		b.Run(v.name, func(b *testing.B) {
 			for range b.N {
@@ -76,9 +79,11 @@ func BenchmarkGatewayReplay(b *testing.B) {
 			}
 		})
 	}
-	ours, theirs := results["tailwise"], results["contrib"]
-	if theirs[0] > 0 && ours[0] > 0 {
-		fmt.Printf("tailwise/contrib: CPU per span %.2fx, peak RSS %.2fx, throughput %.2fx\n",
-			ours[0]/theirs[0], ours[1]/theirs[1], ours[2]/theirs[2])
+	ours := results["tailwise"]
+	for _, other := range []string{"contrib", "batch-processor"} {
+		if theirs := results[other]; theirs[0] > 0 && ours[0] > 0 {
+			fmt.Printf("tailwise/%s: CPU per span %.2fx, peak RSS %.2fx, throughput %.2fx\n",
+				other, ours[0]/theirs[0], ours[1]/theirs[1], ours[2]/theirs[2])
+		}
 	}
 }

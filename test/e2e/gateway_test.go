@@ -99,7 +99,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 	t.Run("prometheus has the pushed metric and the span metrics", func(t *testing.T) {
 		for _, c := range []struct{ query string }{
 			{fmt.Sprintf(`e2e_orders_total{job=%q}`, service)},
-			// remote write: one request per trace, counted on all traffic, before sampling
+			// OTLP to Prometheus: one request per trace, counted on all traffic, before sampling
 			{fmt.Sprintf(`sum(slo_requests_total{job=%q})`, service)},
 			// scrape of the collector's OpenMetrics endpoint
 			{fmt.Sprintf(`sum(slo_requests_total{exported_job=%q, job="tailwise"})`, service)},

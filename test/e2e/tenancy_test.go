@@ -5,9 +5,11 @@ package e2e
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -230,60 +232,87 @@ func jaegerSpansBySender(queryURL string, tn harness.Tenant, service string) (ow
 	return own, foreign, nil
 }
 
-// Remote write gets the tenant of each request in X-Scope-OrgID, as Mimir and Cortex read it:
-// a loopback endpoint stands in for them and records the header of every request.
-func TestRemoteWriteCarriesTheTenant(t *testing.T) {
+// The metrics export gets the tenant of each request in X-Scope-OrgID, as Mimir, Cortex and
+// Prometheus-compatible backends read it, over OTLP/HTTP (the gateway's default, at the base URL's
+// /v1/metrics) and over remote write (configs/gateway-remote-write.yaml): a loopback endpoint
+// stands in for the backend and records the header and path of every request.
+func TestMetricsExportCarriesTheTenant(t *testing.T) {
 	be := harness.StartBackends(t)
-	tenants := []harness.Tenant{harness.NewTenant("team-a"), harness.NewTenant("team-b")}
-	var mu sync.Mutex
-	requests := map[string]int{} // X-Scope-OrgID values, joined, -> requests
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		requests[strings.Join(r.Header.Values("X-Scope-OrgID"), ",")]++
-		mu.Unlock()
-		w.WriteHeader(http.StatusNoContent)
-	}), ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	for _, v := range []struct {
+		name, env, base, wantPath string
+		overlays                  []string
+	}{
+		{"otlp", "PROMETHEUS_OTLP_URL", "/api/v1/otlp", "/api/v1/otlp/v1/metrics", nil},
+		{"remote write", "PROMETHEUS_REMOTE_WRITE_URL", "/api/v1/push", "/api/v1/push",
+			[]string{filepath.Join(harness.RepoRoot(), "configs", "gateway-remote-write.yaml")}},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			tenants := []harness.Tenant{harness.NewTenant("team-a"), harness.NewTenant("team-b")}
+			var mu sync.Mutex
+			requests := map[string]int{} // X-Scope-OrgID values, joined, -> requests
+			paths := map[string]int{}
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				mu.Lock()
+				requests[strings.Join(r.Header.Values("X-Scope-OrgID"), ",")]++
+				paths[r.URL.Path]++
+				mu.Unlock()
+				if v.name == "otlp" {
+					// An empty ExportMetricsServiceResponse: everything accepted.
+					w.Header().Set("Content-Type", "application/x-protobuf")
+					w.WriteHeader(http.StatusOK)
+					return
+				}
+				w.WriteHeader(http.StatusNoContent)
+			}), ReadHeaderTimeout: 5 * time.Second}
+			go func() { _ = srv.Serve(l) }()
+			t.Cleanup(func() { _ = srv.Close() })
 
-	env := harness.GatewayEnv(t, be, tenants...)
-	env["PROMETHEUS_REMOTE_WRITE_URL"] = "http://" + l.Addr().String() + "/api/v1/push"
-	col := harness.StartGatewayWithEnv(t, env, nil)
-	for _, tn := range tenants {
-		client, err := harness.DialOTLP(col.OTLPGRPC, tn.Token)
-		if err != nil {
-			t.Fatal(err)
-		}
-		td, _ := makeTraces("shop", 20, time.Now()) // SLO metrics, made inside the gateway
-		if err := client.SendTraces(td); err != nil {
-			t.Fatal(err)
-		}
-		if err := client.SendMetrics(makeOrdersMetric("shop", 7, time.Now())); err != nil { // pushed metrics
-			t.Fatal(err)
-		}
-		client.Close()
+			env := harness.GatewayEnv(t, be, tenants...)
+			env[v.env] = "http://" + l.Addr().String() + v.base
+			col := harness.StartGatewayWithEnv(t, env, v.overlays)
+			for _, tn := range tenants {
+				client, err := harness.DialOTLP(col.OTLPGRPC, tn.Token)
+				if err != nil {
+					t.Fatal(err)
+				}
+				td, _ := makeTraces("shop", 20, time.Now()) // SLO metrics, made inside the gateway
+				if err := client.SendTraces(td); err != nil {
+					t.Fatal(err)
+				}
+				if err := client.SendMetrics(makeOrdersMetric("shop", 7, time.Now())); err != nil { // pushed metrics
+					t.Fatal(err)
+				}
+				client.Close()
+			}
+			err = harness.Eventually(60*time.Second, time.Second, func() error {
+				mu.Lock()
+				defer mu.Unlock()
+				if requests["team-a"] < 2 || requests["team-b"] < 2 {
+					return fmt.Errorf("%s requests by X-Scope-OrgID: %v; want the pushed and the SLO metrics of both tenants", v.name, requests)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for header, n := range requests {
+				if header != "team-a" && header != "team-b" {
+					t.Errorf("%d %s requests with X-Scope-OrgID %q; want exactly one tenant each", n, v.name, header)
+				}
+			}
+			for path, n := range paths {
+				if path != v.wantPath {
+					t.Errorf("%d %s requests to %s; want %s", n, v.name, path, v.wantPath)
+				}
+			}
+			t.Logf("%s requests by X-Scope-OrgID: %v", v.name, requests)
+		})
 	}
-	err = harness.Eventually(60*time.Second, time.Second, func() error {
-		mu.Lock()
-		defer mu.Unlock()
-		if requests["team-a"] < 2 || requests["team-b"] < 2 {
-			return fmt.Errorf("remote-write requests by X-Scope-OrgID: %v; want the pushed and the SLO metrics of both tenants", requests)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	for header, n := range requests {
-		if header != "team-a" && header != "team-b" {
-			t.Errorf("%d remote-write requests with X-Scope-OrgID %q; want exactly one tenant each", n, header)
-		}
-	}
-	t.Logf("remote-write requests by X-Scope-OrgID: %v", requests)
 }

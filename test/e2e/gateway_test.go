@@ -7,6 +7,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -217,4 +218,66 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+// TestRemoteWriteOptionDeliversToPrometheus runs the gateway with configs/gateway-remote-write.yaml
+// against the real Prometheus 3 (its remote-write receiver): the pushed metric and the SLO metrics
+// arrive with the same names and labels as over OTLP, and the exemplars with them.
+func TestRemoteWriteOptionDeliversToPrometheus(t *testing.T) {
+	be := harness.StartBackends(t)
+	tenant := harness.NewTenant("team-a")
+	col := harness.StartGatewayWith(t, be, []string{filepath.Join(harness.RepoRoot(), "configs", "gateway-remote-write.yaml")}, tenant)
+	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+
+	service := "e2e-rw-" + randomHex(3)
+	start := time.Now()
+	td, traceIDs := makeTraces(service, 20, start)
+	failAll(td) // every trace kept, so every exemplar may point to any of them
+	if err := client.SendTraces(td); err != nil {
+		t.Fatalf("send traces: %v", err)
+	}
+	if err := client.SendMetrics(makeOrdersMetric(service, 42, start)); err != nil {
+		t.Fatalf("send metrics: %v", err)
+	}
+	for _, c := range []struct {
+		query string
+		want  float64
+	}{
+		{fmt.Sprintf(`e2e_orders_total{job=%q}`, service), 42},
+		{fmt.Sprintf(`sum(slo_requests_total{job=%q, tenant_id=%q})`, service, tenant.Name), float64(len(traceIDs))},
+	} {
+		err := harness.Eventually(60*time.Second, time.Second, func() error {
+			res, err := harness.PromQuery(be.PrometheusURL, c.query)
+			if err == nil && (len(res) != 1 || res[0].Value != c.want) {
+				err = fmt.Errorf("%s = %v, want one sample of %v", c.query, res, c.want)
+			}
+			return err
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	query := fmt.Sprintf(`slo_request_duration_milliseconds_bucket{job=%q}`, service)
+	err = harness.Eventually(60*time.Second, time.Second, func() error {
+		exemplars, err := harness.PromExemplars(be.PrometheusURL, query, start.Add(-time.Minute), time.Now())
+		if err != nil {
+			return err
+		}
+		if len(exemplars) == 0 {
+			return fmt.Errorf("no exemplars for %s yet", query)
+		}
+		for _, ex := range exemplars {
+			if !slices.Contains(traceIDs, ex.Labels["trace_id"]) {
+				return fmt.Errorf("exemplar trace_id %q is not one of the sent traces", ex.Labels["trace_id"])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
 }

@@ -63,6 +63,12 @@ type Backends struct {
 	LokiOTLPURL              string
 	script                   string
 	env                      []string
+	runDir                   string
+}
+
+// LogTail returns the last n lines of a backend's log (jaeger, prometheus or loki).
+func (b *Backends) LogTail(name string, n int) string {
+	return TailFile(filepath.Join(b.runDir, name+".log"), n)
 }
 
 // StartBackends starts the three backends through test/backends/backends.sh and stops them when
@@ -89,6 +95,7 @@ func StartBackends(t testing.TB) *Backends {
 	return &Backends{
 		script:                   script,
 		env:                      env,
+		runDir:                   runDir,
 		JaegerOTLP:               loopback(b + offJaegerOTLPGRPC),
 		JaegerQueryURL:           "http://" + loopback(b+offJaegerQuery),
 		PrometheusURL:            "http://" + loopback(b+offPrometheus),
@@ -174,6 +181,17 @@ func GatewayEnvAt(t testing.TB, be *Backends, slot int, tenants ...Tenant) map[s
 // extension listens on; ports are the other addresses it binds, checked free first.
 func StartCollector(t testing.TB, configs []string, healthAddr string, env map[string]string, ports ...string) *Collector {
 	t.Helper()
+	c := LaunchCollector(t, configs, healthAddr, env, ports...)
+	if err := WaitHTTP("http://"+healthAddr+"/", 60*time.Second, c.exited); err != nil {
+		t.Fatalf("collector not healthy: %v\n%s", err, TailFile(c.LogPath, 40))
+	}
+	return c
+}
+
+// LaunchCollector is StartCollector without the wait for health: the test may act on the
+// collector while it starts.
+func LaunchCollector(t testing.TB, configs []string, healthAddr string, env map[string]string, ports ...string) *Collector {
+	t.Helper()
 	bin := os.Getenv("TAILWISE_BIN")
 	if bin == "" {
 		bin = filepath.Join(RepoRoot(), "bin", "tailwise")
@@ -210,9 +228,6 @@ func StartCollector(t testing.TB, configs []string, healthAddr string, env map[s
 			t.Errorf("stopping collector: %v", err)
 		}
 	})
-	if err := WaitHTTP("http://"+healthAddr+"/", 60*time.Second, c.exited); err != nil {
-		t.Fatalf("collector not healthy: %v\n%s", err, TailFile(logPath, 40))
-	}
 	c.OTLPGRPC = env["TAILWISE_OTLP_GRPC_ENDPOINT"]
 	c.OTLPHTTP = env["TAILWISE_OTLP_HTTP_ENDPOINT"]
 	c.PrometheusExporter = env["TAILWISE_PROMETHEUS_ENDPOINT"]
@@ -238,8 +253,21 @@ func StartGatewayWith(t testing.TB, be *Backends, overlays []string, tenants ...
 // in an environment from GatewayEnv that the caller may have changed.
 func StartGatewayWithEnv(t testing.TB, env map[string]string, overlays []string) *Collector {
 	t.Helper()
+	return startGateway(t, StartCollector, env, overlays)
+}
+
+// LaunchGatewayWithEnv is StartGatewayWithEnv without the wait for health.
+func LaunchGatewayWithEnv(t testing.TB, env map[string]string, overlays []string) *Collector {
+	t.Helper()
+	return startGateway(t, LaunchCollector, env, overlays)
+}
+
+func startGateway(t testing.TB, start func(testing.TB, []string, string, map[string]string, ...string) *Collector,
+	env map[string]string, overlays []string,
+) *Collector {
+	t.Helper()
 	configs := append([]string{filepath.Join(RepoRoot(), "configs", "gateway.yaml")}, overlays...)
-	return StartCollector(t, configs, env["TAILWISE_HEALTH_ENDPOINT"], env,
+	return start(t, configs, env["TAILWISE_HEALTH_ENDPOINT"], env,
 		env["TAILWISE_OTLP_GRPC_ENDPOINT"], env["TAILWISE_OTLP_HTTP_ENDPOINT"], env["TAILWISE_PROMETHEUS_ENDPOINT"],
 		"127.0.0.1:"+env["TAILWISE_TELEMETRY_PORT"])
 }

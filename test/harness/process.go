@@ -3,6 +3,8 @@ package harness
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -26,5 +28,30 @@ func (c *Collector) Kill() error {
 		return nil
 	case <-time.After(killWait):
 		return fmt.Errorf("collector still running %s after SIGKILL", killWait)
+	}
+}
+
+// WaitLog waits until the collector's log has a line containing substr and returns the line.
+func (c *Collector) WaitLog(substr string, timeout time.Duration) (string, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		data, err := os.ReadFile(c.LogPath)
+		if err != nil {
+			return "", err
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.Contains(line, substr) {
+				return line, nil
+			}
+		}
+		select {
+		case <-c.exited:
+			return "", fmt.Errorf("collector exited before logging %q:\n%s", substr, TailFile(c.LogPath, 20))
+		default:
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("no %q in the collector's log after %v", substr, timeout)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -35,7 +35,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Fsync:        true,
-		SyncInterval: 5 * time.Millisecond,
+		SyncInterval: 2 * time.Millisecond,
 		SegmentBytes: 16 << 20,
 		MaxBytes:     2 << 30,
 	}
@@ -51,7 +51,7 @@ func (c Config) Validate(prefix string) error {
 	}
 	var errs []error
 	if c.SyncInterval < 0 || c.SyncInterval > time.Second {
-		errs = append(errs, fmt.Errorf("%s::sync_interval: %v is outside 0..1s; 5ms groups the requests of a busy gateway", prefix, c.SyncInterval))
+		errs = append(errs, fmt.Errorf("%s::sync_interval: %v is outside 0..1s; 2ms groups the requests of a busy gateway", prefix, c.SyncInterval))
 	}
 	if c.SegmentBytes < 1<<20 {
 		errs = append(errs, fmt.Errorf("%s::segment_bytes: %d is below 1 MiB (1048576); 16 MiB suits most gateways", prefix, c.SegmentBytes))

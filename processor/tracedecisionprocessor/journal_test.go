@@ -126,7 +126,7 @@ func FuzzHeldReplay(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer j.close()
+		defer func() { _ = j.close() }()
 		held, _, _, err := j.replay()
 		if err != nil {
 			t.Fatal(err)

@@ -16,8 +16,10 @@ import (
 // BenchmarkGatewayReplay replays a recording as fast as the gateway takes it, with
 // configs/gateway.yaml, with the same pipeline using contrib's processors instead of Tailwise's
 // (test/bench/contrib-overlay.yaml), and with the gateway batching in the batch processor instead
-// of its exporters (test/bench/batch-processor-overlay.yaml), against the same real backends, and
-// reports the collector's CPU seconds per million spans, its peak RSS and the achieved throughput.
+// of its exporters (test/bench/batch-processor-overlay.yaml), and without the write-ahead logs
+// (test/bench/no-wal-overlay.yaml), against the same real backends, and reports the collector's
+// CPU seconds per million spans, its peak RSS, the achieved throughput and the p99 export
+// latency tailctl measured.
 //
 //	make bench-replay   (REPLAY_RECORDING=file to replay another recording, REPLAY_LOOPS=n times;
 //	                     -bench 'BenchmarkGatewayReplay/tailwise$' for one variant)
@@ -31,7 +33,7 @@ func BenchmarkGatewayReplay(b *testing.B) {
 		loops = "5"
 	}
 	be := harness.StartBackends(b)
-	results := map[string][3]float64{}
+	results := map[string][4]float64{}
 	for _, v := range []struct {
 		name     string
 		overlays []string
@@ -39,6 +41,7 @@ func BenchmarkGatewayReplay(b *testing.B) {
 		{"tailwise", nil},
 		{"contrib", []string{filepath.Join(harness.RepoRoot(), "test", "bench", "contrib-overlay.yaml")}},
 		{"batch-processor", []string{filepath.Join(harness.RepoRoot(), "test", "bench", "batch-processor-overlay.yaml")}},
+		{"no-wal", []string{filepath.Join(harness.RepoRoot(), "test", "bench", "no-wal-overlay.yaml")}},
 	} {
 		b.Run(v.name, func(b *testing.B) {
 			for range b.N {
@@ -55,10 +58,11 @@ func BenchmarkGatewayReplay(b *testing.B) {
 					b.Fatalf("tailctl replay: %v\n%s", err, out)
 				}
 				var rep struct {
-					Items    map[string]int `json:"items_sent"`
-					Accepted int            `json:"requests_accepted"`
-					Requests int            `json:"requests"`
-					Duration float64        `json:"duration_seconds"`
+					Items    map[string]int     `json:"items_sent"`
+					Accepted int                `json:"requests_accepted"`
+					Requests int                `json:"requests"`
+					Duration float64            `json:"duration_seconds"`
+					Latency  map[string]float64 `json:"export_latency_ms"`
 				}
 				if err := json.Unmarshal(out, &rep); err != nil {
 					b.Fatal(err)
@@ -71,19 +75,20 @@ func BenchmarkGatewayReplay(b *testing.B) {
 					b.Fatal(err)
 				}
 				spans := float64(rep.Items["traces"])
-				r := [3]float64{cpu.Seconds() / (spans / 1e6), float64(rss) / (1 << 20), spans / rep.Duration}
+				r := [4]float64{cpu.Seconds() / (spans / 1e6), float64(rss) / (1 << 20), spans / rep.Duration, rep.Latency["p99"]}
 				results[v.name] = r
 				b.ReportMetric(r[0], "cpu-s/Mspans")
 				b.ReportMetric(r[1], "peakRSS-MiB")
 				b.ReportMetric(r[2], "spans/s")
+				b.ReportMetric(r[3], "p99-ms")
 			}
 		})
 	}
 	ours := results["tailwise"]
-	for _, other := range []string{"contrib", "batch-processor"} {
+	for _, other := range []string{"contrib", "batch-processor", "no-wal"} {
 		if theirs := results[other]; theirs[0] > 0 && ours[0] > 0 {
-			fmt.Printf("tailwise/%s: CPU per span %.2fx, peak RSS %.2fx, throughput %.2fx\n",
-				other, ours[0]/theirs[0], ours[1]/theirs[1], ours[2]/theirs[2])
+			fmt.Printf("tailwise/%s: CPU per span %.2fx, peak RSS %.2fx, throughput %.2fx, p99 export latency %+.1f ms\n",
+				other, ours[0]/theirs[0], ours[1]/theirs[1], ours[2]/theirs[2], ours[3]-theirs[3])
 		}
 	}
 }

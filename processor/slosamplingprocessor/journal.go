@@ -2,7 +2,6 @@ package slosamplingprocessor // import "github.com/tailwise/tailwise/processor/s
 
 import (
 	"encoding/binary"
-	"fmt"
 	"sync"
 	"time"
 
@@ -10,12 +9,13 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/tailwise/tailwise/internal/wal"
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
 
-// The journal's records. A batch is logged as OTLP protobuf, the stable encoding, so that a
-// log written by one release is replayed by the next.
+// The journal's records.
 const (
-	// recordBatch: arrival time (unix ns, 8 bytes little endian), then the batch as OTLP.
+	// recordBatch: arrival time (unix ns, 8 bytes little endian), then the engine's journal
+	// record of the batch: the spans in the buffer's own encoding, as they are buffered.
 	recordBatch byte = 1
 	// recordSettled: trace ids (16 bytes each) decided and passed on, or whose late spans
 	// were: replay leaves their spans alone.
@@ -29,8 +29,7 @@ const settledHeadroom = 1 << 20
 // the kept spans are passed on, so that a restart takes back the undecided traces, with
 // their arrival times, and sends no decided one twice.
 type traceJournal struct {
-	log       *wal.Log
-	marshaler ptrace.ProtoMarshaler
+	log *wal.Log
 
 	mu sync.Mutex
 	// live maps each buffered trace to the segment of its first record, which holds it.
@@ -45,42 +44,18 @@ func openTraceJournal(dir string, cfg wal.Config) (*traceJournal, error) {
 	return &traceJournal{log: l, live: map[pcommon.TraceID]uint64{}}, nil
 }
 
-// batchRecord is a batch's record: a prefix (type and arrival time, set by stampArrival) and
-// the batch as OTLP, written one after the other.
-type batchRecord struct {
-	prefix [9]byte
-	otlp   []byte
-}
-
-func (j *traceJournal) encodeBatch(td ptrace.Traces) (*batchRecord, error) {
-	b, err := j.marshaler.MarshalTraces(td)
-	if err != nil {
-		return nil, err
-	}
-	rec := &batchRecord{otlp: b}
-	rec.prefix[0] = recordBatch
-	return rec, nil
-}
-
-func (r *batchRecord) stampArrival(arrived time.Time) {
-	binary.LittleEndian.PutUint64(r.prefix[1:], uint64(arrived.UnixNano()))
-}
-
-func (r *batchRecord) size() int { return len(r.prefix) + len(r.otlp) }
-
-// checkRoom refuses a batch record the log has no room for, before the engine takes the batch.
-func (j *traceJournal) checkRoom(rec *batchRecord) error {
-	if room := j.log.Room(); int64(rec.size())+settledHeadroom > room {
-		return fmt.Errorf("%w: %d bytes free, the batch needs %d", wal.ErrFull, max(room, 0), rec.size())
-	}
-	return nil
-}
+// room is the space the engine's journal records may take: the log's, less the headroom
+// kept for settled records.
+func (j *traceJournal) room() int64 { return j.log.Room() - settledHeadroom - 9 }
 
 // appendBatch logs a batch the engine took, holding its segment for each trace it started.
-func (j *traceJournal) appendBatch(rec *batchRecord, started []pcommon.TraceID) (wal.Position, error) {
+func (j *traceJournal) appendBatch(arrived time.Time, record []byte, started []pcommon.TraceID) (wal.Position, error) {
+	var prefix [9]byte
+	prefix[0] = recordBatch
+	binary.LittleEndian.PutUint64(prefix[1:], uint64(arrived.UnixNano()))
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	pos, err := j.log.Append(len(started), rec.prefix[:], rec.otlp)
+	pos, err := j.log.Append(len(started), prefix[:], record)
 	if err != nil {
 		return pos, err
 	}
@@ -131,8 +106,8 @@ type replayedBatch struct {
 }
 
 // replay reads the log: the settled traces first, then every batch in order without their
-// spans. A batch that does not decode is counted and skipped.
-func (j *traceJournal) replay(fn func(replayedBatch) error) (stats wal.ReplayStats, undecodable int, err error) {
+// spans. A batch that does not decode is skipped; undecodable is the bytes of such batches.
+func (j *traceJournal) replay(fn func(replayedBatch) error) (stats wal.ReplayStats, undecodable int64, err error) {
 	settled := map[pcommon.TraceID]struct{}{}
 	if _, err := j.log.Replay(func(_ uint64, rec []byte) error {
 		if len(rec) > 0 && rec[0] == recordSettled {
@@ -144,14 +119,13 @@ func (j *traceJournal) replay(fn func(replayedBatch) error) (stats wal.ReplaySta
 	}); err != nil {
 		return stats, 0, err
 	}
-	var unmarshaler ptrace.ProtoUnmarshaler
 	stats, err = j.log.Replay(func(seg uint64, rec []byte) error {
 		if len(rec) < 9 || rec[0] != recordBatch {
 			return nil
 		}
-		td, err := unmarshaler.UnmarshalTraces(rec[9:])
+		td, err := engine.DecodeJournal(rec[9:])
 		if err != nil {
-			undecodable++
+			undecodable += int64(len(rec))
 			return nil
 		}
 		withoutSettled(td, settled)

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 
 	"github.com/tailwise/tailwise/internal/wal"
+	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
 )
 
@@ -119,7 +120,7 @@ func TestFullLogRefusesBeforeBuffering(t *testing.T) {
 	td := checkoutTrace(1, time.Second)
 	td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().PutStr("payload", string(make([]byte, 128<<10)))
 	err := p.ConsumeTraces(ctx, td)
-	require.ErrorIs(t, err, wal.ErrFull)
+	require.ErrorIs(t, err, engine.ErrJournalFull)
 	assert.Zero(t, p.engine.BufferedTraces(), "a refused batch leaves nothing behind that a retry would duplicate")
 	assert.Equal(t, int64(1), sumOf(t, tel, "otelcol_processor_slo_sampling_spans_refused", attribute.String("reason", "wal_full")))
 	require.NoError(t, p.ConsumeTraces(ctx, checkoutTrace(2, time.Second)), "a batch that fits is taken")
@@ -159,12 +160,12 @@ func FuzzJournalReplay(f *testing.F) {
 		f.Fatal(err)
 	}
 	j := &traceJournal{log: seed, live: map[pcommon.TraceID]uint64{}}
-	rec, err := j.encodeBatch(checkoutTrace(1, time.Second))
-	if err != nil {
-		f.Fatal(err)
-	}
-	rec.stampArrival(start)
-	if _, err := j.appendBatch(rec, nil); err != nil {
+	e, err := engine.New(shopConfig().Config, nil)
+	require.NoError(f, err)
+	e.SetJournal(j.room)
+	out, err := e.Ingest(start, checkoutTrace(1, time.Second))
+	require.NoError(f, err)
+	if _, err := j.appendBatch(start, out.Journal, out.Started); err != nil {
 		f.Fatal(err)
 	}
 	if err := j.settle([]pcommon.TraceID{{2}}); err != nil {

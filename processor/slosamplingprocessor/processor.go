@@ -158,28 +158,18 @@ func (p *sloSampler) ConsumeTraces(ctx context.Context, td ptrace.Traces) error 
 	return p.consumeJournaled(ctx, td, spans)
 }
 
-// consumeJournaled logs td, then buffers it, and acknowledges it once the log is durable.
-// The log's room is checked before the engine takes td, so that a refusal leaves no trace of it.
+// consumeJournaled buffers td and logs the engine's record of it, and acknowledges it once
+// the log is durable. The engine refuses a batch the log has no room for before taking any
+// of it, so that the sender's retry duplicates nothing.
 func (p *sloSampler) consumeJournaled(ctx context.Context, td ptrace.Traces, spans int) error {
-	rec, err := p.journal.encodeBatch(td)
-	if err != nil {
-		p.observer.refused(spans, "wal_error")
-		return err
-	}
 	p.mu.Lock()
-	if err := p.journal.checkRoom(rec); err != nil {
-		p.mu.Unlock()
-		p.observer.refused(spans, "wal_full")
-		return err
-	}
 	now := p.now()
 	out, err := p.engine.Ingest(now, td)
 	if err != nil {
 		p.mu.Unlock()
 		return err
 	}
-	rec.stampArrival(now)
-	pos, err := p.journal.appendBatch(rec, out.Started)
+	pos, err := p.journal.appendBatch(now, out.Journal, out.Started)
 	p.mu.Unlock()
 	if err != nil {
 		// The engine holds the spans but cannot vouch for them: the sender's retry may
@@ -219,12 +209,13 @@ func (p *sloSampler) recover(ctx context.Context) error {
 		p.journal = nil
 		return fmt.Errorf("wal: %w", err)
 	}
+	p.engine.SetJournal(j.room) // batches from now on; the replayed ones are in the log already
 	j.log.Recovered()
 	p.telemetry.ProcessorSloSamplingWalReplayedSpans.Add(ctx, int64(spans))
 	if stats.DamagedBytes > 0 || undecodable > 0 {
-		p.telemetry.ProcessorSloSamplingWalDamagedBytes.Add(ctx, stats.DamagedBytes)
+		p.telemetry.ProcessorSloSamplingWalDamagedBytes.Add(ctx, stats.DamagedBytes+undecodable)
 		p.logger.Warn("The write-ahead log had damaged records; the rest was replayed",
-			zap.Int("damaged_segments", stats.Damaged), zap.Int64("bytes_unread", stats.DamagedBytes), zap.Int("undecodable_batches", undecodable))
+			zap.Int("damaged_segments", stats.Damaged), zap.Int64("bytes_unread", stats.DamagedBytes), zap.Int64("bytes_undecodable", undecodable))
 	}
 	if stats.Records > 0 {
 		p.logger.Info("Replayed the write-ahead log", zap.Int("records", stats.Records), zap.Int("spans", spans),

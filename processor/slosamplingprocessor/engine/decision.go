@@ -36,6 +36,7 @@ const (
 	RefuseInvalidTraceID RefuseReason = "invalid_trace_id" // all-zero trace id: cannot be assembled
 	RefuseBufferFull     RefuseReason = "buffer_full"      // the batch alone exceeds max_buffered_bytes
 	RefuseCorrupt        RefuseReason = "corrupt"          // a buffered chunk failed to decode
+	RefuseJournalFull    RefuseReason = "wal_full"         // the write-ahead log has no room for the batch
 )
 
 // Decision is the fate of one trace.
@@ -70,6 +71,8 @@ type Output struct {
 	// Started lists the traces the call began to buffer; Settled those whose spans followed
 	// an earlier decision (forwarded in Late, or dropped).
 	Started, Settled []pcommon.TraceID
+	// Journal is the batch's journal record (see SetJournal), valid until the next Ingest.
+	Journal []byte
 }
 
 // Observer receives the engine's events, for self-telemetry and reports.

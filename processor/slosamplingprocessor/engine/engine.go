@@ -34,6 +34,8 @@ type Engine struct {
 	decoder               spanDecoder
 	scratch               []byte
 	staged                []stagedChunk
+	journalRoom           func() int64 // nil without journal records
+	journal               []byte
 
 	buffer traceBuffer
 
@@ -111,12 +113,15 @@ func (e *Engine) Ingest(now time.Time, td ptrace.Traces) (Output, error) {
 	}
 	total := e.stage(td)
 	if total > e.cfg.MaxBufferedBytes {
-		spans := 0
-		for i := range e.staged {
-			spans += e.staged[i].count
-		}
-		e.refused(spans, RefuseBufferFull)
+		e.refused(e.stagedSpans(), RefuseBufferFull)
 		return out, fmt.Errorf("%w: %d bytes encoded, max_buffered_bytes is %d", ErrBufferFull, total, e.cfg.MaxBufferedBytes)
+	}
+	if e.journalRoom != nil {
+		out.Journal = e.journalRecord()
+		if room := e.journalRoom(); int64(len(out.Journal)) > room {
+			e.refused(e.stagedSpans(), RefuseJournalFull)
+			return Output{}, fmt.Errorf("%w: the batch needs %d bytes, %d are free", ErrJournalFull, len(out.Journal), max(room, 0))
+		}
 	}
 	for e.BufferedBytes()+total > e.cfg.MaxBufferedBytes {
 		t := e.buffer.oldest()
@@ -127,6 +132,14 @@ func (e *Engine) Ingest(now time.Time, td ptrace.Traces) (Output, error) {
 	}
 	e.commit(&out)
 	return out, nil
+}
+
+func (e *Engine) stagedSpans() int {
+	spans := 0
+	for i := range e.staged {
+		spans += e.staged[i].count
+	}
+	return spans
 }
 
 // Advance decides the traces due at now and readjusts probabilities every

@@ -10,7 +10,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-func TestRoundTripKeepsEverySpanField(t *testing.T) {
+// richTrace is one trace of three spans that sets every field of the span model.
+func richTrace(t testing.TB) (ptrace.Traces, pcommon.TraceID) {
 	td := ptrace.NewTraces()
 	rs := td.ResourceSpans().AppendEmpty()
 	rs.SetSchemaUrl("https://opentelemetry.io/schemas/1.26.0")
@@ -55,6 +56,11 @@ func TestRoundTripKeepsEverySpanField(t *testing.T) {
 		link.SetFlags(1)
 		link.Attributes().PutInt("n", 1)
 	}
+	return td, id
+}
+
+func TestRoundTripKeepsEverySpanField(t *testing.T) {
+	td, id := richTrace(t)
 	e, _ := newTestEngine(t, testConfig())
 	ingest(t, e, epoch, td)
 	require.True(t, e.Retain(id))

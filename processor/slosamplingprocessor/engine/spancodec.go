@@ -40,6 +40,8 @@ type attrRef struct {
 type spanEncoder struct {
 	keys, names *interner
 	prev, cur   []attrRef
+	// used, when journaling, collects the interned ids the encoded spans refer to.
+	used *journalIDs
 }
 
 // beginChunk resets delta state at the start of a run of spans.
@@ -79,7 +81,7 @@ func (e *spanEncoder) appendSpan(b []byte, span ptrace.Span, prevStart uint64) [
 	if flags&flagParent != 0 {
 		b = append(b, parent[:]...)
 	}
-	b = appendInterned(b, e.names, span.Name())
+	b = e.appendName(b, span.Name())
 	start, end := uint64(span.StartTimestamp()), uint64(span.EndTimestamp())
 	b = appendVarint(b, int64(start-prevStart))
 	b = appendVarint(b, int64(end-start))
@@ -126,6 +128,9 @@ func (e *spanEncoder) appendAttributes(b []byte, attrs pcommon.Map) []byte {
 			b = appendString(append(b, 0), k)
 		} else {
 			b = appendUvarint(b, uint64(ref.keyID)+1)
+			if e.used != nil {
+				e.used.keys.add(ref.keyID)
+			}
 		}
 		if v.Type() == pcommon.ValueTypeStr {
 			ref.str, ref.isStr = v.Str(), true
@@ -146,8 +151,11 @@ func (e *spanEncoder) appendAttributes(b []byte, attrs pcommon.Map) []byte {
 	return b
 }
 
-func appendInterned(b []byte, in *interner, s string) []byte {
-	if id, ok := in.id(s); ok {
+func (e *spanEncoder) appendName(b []byte, s string) []byte {
+	if id, ok := e.names.id(s); ok {
+		if e.used != nil {
+			e.used.names.add(id)
+		}
 		return appendUvarint(b, uint64(id)+1)
 	}
 	return appendString(append(b, 0), s)
@@ -189,15 +197,25 @@ type spanDecoder struct {
 // decodeChunk appends count spans of trace id to dst, with the trace's mark
 // written into each span's tracestate.
 func (d *spanDecoder) decodeChunk(data []byte, count int, id pcommon.TraceID, m mark, dst ptrace.SpanSlice) error {
+	first := dst.Len()
+	err := d.decodeSpans(data, count, id, dst)
+	for i := first; i < dst.Len(); i++ {
+		span := dst.At(i)
+		span.TraceState().FromRaw(withMark(span.TraceState().AsRaw(), m))
+	}
+	return err
+}
+
+// decodeSpans appends count spans of trace id to dst as they were encoded.
+func (d *spanDecoder) decodeSpans(data []byte, count int, id pcommon.TraceID, dst ptrace.SpanSlice) error {
 	r := reader{b: data}
 	d.prev = d.prev[:0]
 	var prevStart uint64
-	dst.EnsureCapacity(dst.Len() + count)
+	dst.EnsureCapacity(dst.Len() + min(count, len(data)))
 	for i := 0; i < count && !r.failed; i++ {
 		span := dst.AppendEmpty()
 		span.SetTraceID(id)
 		prevStart = d.decodeSpan(&r, span, prevStart)
-		span.TraceState().FromRaw(withMark(span.TraceState().AsRaw(), m))
 	}
 	if r.failed || len(r.b) != 0 {
 		return errCorrupt

@@ -160,7 +160,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ProcessorSloSamplingWalDamagedBytes, err = builder.meter.Int64Counter(
 		"otelcol_processor_slo_sampling_wal_damaged_bytes",
-		metric.WithDescription("Bytes of the write-ahead log left unread at start because a record was torn or corrupt. [Development]"),
+		metric.WithDescription("Bytes of the write-ahead log not replayed at start - torn or corrupt records, or records of another format version. [Development]"),
 		metric.WithUnit("By"),
 	)
 	errs = errors.Join(errs, err)

@@ -233,7 +233,7 @@ func AssertEqualProcessorSloSamplingWalBytes(t *testing.T, tt *componenttest.Tel
 func AssertEqualProcessorSloSamplingWalDamagedBytes(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_processor_slo_sampling_wal_damaged_bytes",
-		Description: "Bytes of the write-ahead log left unread at start because a record was torn or corrupt. [Development]",
+		Description: "Bytes of the write-ahead log not replayed at start - torn or corrupt records, or records of another format version. [Development]",
 		Unit:        "By",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,

@@ -21,7 +21,8 @@ import (
 // CPU seconds per million spans, its peak RSS, the achieved throughput and the p99 export
 // latency tailctl measured.
 //
-//	make bench-replay   (REPLAY_RECORDING=file to replay another recording, REPLAY_LOOPS=n times;
+//	make bench-replay   (REPLAY_RECORDING=file to replay another recording, REPLAY_LOOPS=n times,
+//	                     REPLAY_WORKERS=n concurrent requests (16);
 //	                     -bench 'BenchmarkGatewayReplay/tailwise$' for one variant)
 func BenchmarkGatewayReplay(b *testing.B) {
 	rec := os.Getenv("REPLAY_RECORDING")
@@ -31,6 +32,13 @@ func BenchmarkGatewayReplay(b *testing.B) {
 	loops := os.Getenv("REPLAY_LOOPS") // runs long against the samplers' decision waits
 	if loops == "" {
 		loops = "5"
+	}
+	// Enough concurrent requests to keep the gateway busy on 2 cores, so that CPU per span
+	// compares the work done; with fewer, a wait (the write-ahead log's group commit) caps
+	// the throughput instead, and the p99 export latency shows what the wait adds.
+	workers := os.Getenv("REPLAY_WORKERS")
+	if workers == "" {
+		workers = "16"
 	}
 	be := harness.StartBackends(b)
 	results := map[string][4]float64{}
@@ -53,7 +61,7 @@ func BenchmarkGatewayReplay(b *testing.B) {
 				col := harness.StartGatewayWithEnv(b, env, v.overlays)
 				out, err := exec.Command(filepath.Join(harness.RepoRoot(), "bin", "tailctl"), "replay", rec,
 					"--endpoint", col.OTLPGRPC, "--header", "authorization=Bearer "+tenant.Token,
-					"--speed", "0", "--loop", loops, "--rewrite-ids", "--shift-time", "--workers", "4", "--json").Output()
+					"--speed", "0", "--loop", loops, "--rewrite-ids", "--shift-time", "--workers", workers, "--json").Output()
 				if err != nil {
 					b.Fatalf("tailctl replay: %v\n%s", err, out)
 				}

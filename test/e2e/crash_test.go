@@ -96,6 +96,17 @@ func testKill9(t *testing.T, killAtRecovery bool) {
 	}
 	restarted := harness.StartGatewayWithEnv(t, env, nil)
 	t.Logf("killed %v into the replay, healthy again after %v", killedAt.Sub(started).Round(time.Millisecond), time.Since(killedAt).Round(time.Millisecond))
+	// What the write-ahead logs gave back: without them, this is what the kill would have lost.
+	self, err := scrapeSelfMetrics(restarted.SelfMetrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayedSpans := self.sum("otelcol_processor_slo_sampling_wal_replayed_spans", "")
+	replayedLogs := self.sum("otelcol_processor_trace_decision_wal_replayed_records", "")
+	t.Logf("replayed from the write-ahead logs on restart: %.0f spans of undecided traces, %.0f held log records", replayedSpans, replayedLogs)
+	if replayedSpans == 0 {
+		t.Error("the restarted gateway replayed no span: the kill did not catch undecided traces, and the test shows nothing")
+	}
 	select {
 	case err := <-replayed:
 		if err != nil {

@@ -133,13 +133,15 @@ func sloFactoryConfig(decisionDelay time.Duration) (processor.Factory, component
 	return NewFactory(), cfg
 }
 
-// benchmarkIngest feeds batchesPerRun fresh batches to a new processor and
-// shuts it down, all in the timed region; input is built outside it.
-func benchmarkIngest(b *testing.B, factory processor.Factory, cfg component.Config) {
+// benchmarkIngest feeds batchesPerRun fresh batches to a new processor from senders
+// goroutines and shuts it down, all in the timed region; input is built outside it.
+// cpu-ns/span is the process's CPU time (user and system, all threads) per span.
+func benchmarkIngest(b *testing.B, factory processor.Factory, cfg component.Config, senders int) {
 	ctx := context.Background()
 	start := time.Now()
 	b.ReportAllocs()
 	var seed uint64
+	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		seed++
@@ -150,25 +152,38 @@ func benchmarkIngest(b *testing.B, factory processor.Factory, cfg component.Conf
 		p, err := factory.CreateTraces(ctx, processortest.NewNopSettings(factory.Type()), cfg, consumertest.NewNop())
 		require.NoError(b, err)
 		require.NoError(b, p.Start(ctx, componenttest.NewNopHost()))
+		cpuBefore := processCPU(b)
 		b.StartTimer()
-		for _, td := range batches {
-			if err := p.ConsumeTraces(ctx, td); err != nil {
-				b.Fatal(err)
-			}
+		var wg sync.WaitGroup
+		for s := range senders {
+			wg.Go(func() {
+				for n := s; n < len(batches); n += senders {
+					if err := p.ConsumeTraces(ctx, batches[n]); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
 		}
+		wg.Wait()
 		require.NoError(b, p.Shutdown(ctx))
+		b.StopTimer()
+		cpu += processCPU(b) - cpuBefore
+		b.StartTimer()
 	}
-	b.ReportMetric(float64(b.N*batchesPerRun*tracesPerBatch*spansPerTrace)/b.Elapsed().Seconds(), "spans/s")
+	spans := float64(b.N * batchesPerRun * tracesPerBatch * spansPerTrace)
+	b.ReportMetric(spans/b.Elapsed().Seconds(), "spans/s")
+	b.ReportMetric(float64(cpu.Nanoseconds())/spans, "cpu-ns/span")
 }
 
 func BenchmarkIngest(b *testing.B) {
 	b.Run("processor=slo_sampling", func(b *testing.B) {
 		factory, cfg := sloFactoryConfig(time.Second)
-		benchmarkIngest(b, factory, cfg)
+		benchmarkIngest(b, factory, cfg, 1)
 	})
 	b.Run("processor=tail_sampling", func(b *testing.B) {
 		factory, cfg := contribConfig(b, "1s", 50000)
-		benchmarkIngest(b, factory, cfg)
+		benchmarkIngest(b, factory, cfg, 1)
 	})
 }
 
@@ -238,8 +253,7 @@ func BenchmarkBufferedBytes(b *testing.B) {
 
 // BenchmarkIngestWAL measures what the write-ahead log costs: the same batches sent by 16
 // concurrent senders (as a gateway's receivers call the processor) with the log off, written
-// to the operating system only, and fsynced with group commit. cpu-ns/span is the process's
-// CPU time (user and system, all threads) per span; spans/s is wall-clock throughput.
+// to the operating system only, and fsynced with group commit.
 func BenchmarkIngestWAL(b *testing.B) {
 	for _, c := range []struct {
 		name  string
@@ -254,52 +268,12 @@ func BenchmarkIngestWAL(b *testing.B) {
 				sloCfg.WAL.Fsync = c.fsync
 				sloCfg.WAL.MaxBytes = 16 << 30
 			}
-			benchmarkConcurrentIngest(b, factory, sloCfg)
+			benchmarkIngest(b, factory, sloCfg, concurrentSenders)
 		})
 	}
 }
 
 const concurrentSenders = 16
-
-func benchmarkConcurrentIngest(b *testing.B, factory processor.Factory, cfg component.Config) {
-	ctx := context.Background()
-	start := time.Now()
-	b.ReportAllocs()
-	var seed uint64
-	var cpu time.Duration
-	for b.Loop() {
-		b.StopTimer()
-		seed++
-		batches := make([]ptrace.Traces, batchesPerRun)
-		for n := range batches {
-			batches[n] = benchBatch(seed, n, start)
-		}
-		p, err := factory.CreateTraces(ctx, processortest.NewNopSettings(factory.Type()), cfg, consumertest.NewNop())
-		require.NoError(b, err)
-		require.NoError(b, p.Start(ctx, componenttest.NewNopHost()))
-		cpuBefore := processCPU(b)
-		b.StartTimer()
-		var wg sync.WaitGroup
-		for s := range concurrentSenders {
-			wg.Go(func() {
-				for n := s; n < len(batches); n += concurrentSenders {
-					if err := p.ConsumeTraces(ctx, batches[n]); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
-		require.NoError(b, p.Shutdown(ctx))
-		b.StopTimer()
-		cpu += processCPU(b) - cpuBefore
-		b.StartTimer()
-	}
-	spans := float64(b.N * batchesPerRun * tracesPerBatch * spansPerTrace)
-	b.ReportMetric(spans/b.Elapsed().Seconds(), "spans/s")
-	b.ReportMetric(float64(cpu.Nanoseconds())/spans, "cpu-ns/span")
-}
 
 // processCPU is the CPU time the process has used so far, user and system.
 func processCPU(b *testing.B) time.Duration {

@@ -100,9 +100,11 @@ func (l *Log) startSegment(id uint64) error {
 	if err != nil {
 		return fmt.Errorf("wal: %w", err)
 	}
-	if err := syncDir(l.dir); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("wal: %w", err)
+	if l.cfg.Fsync {
+		if err := syncDir(l.dir); err != nil {
+			_ = f.Close()
+			return fmt.Errorf("wal: %w", err)
+		}
 	}
 	l.segments = append(l.segments, &segment{id: id, file: f})
 	return nil

@@ -110,32 +110,49 @@ type replayedBatch struct {
 func (j *traceJournal) replay(fn func(replayedBatch) error) (stats wal.ReplayStats, undecodable int64, err error) {
 	settled := map[pcommon.TraceID]struct{}{}
 	if _, err := j.log.Replay(func(_ uint64, rec []byte) error {
-		if len(rec) > 0 && rec[0] == recordSettled {
-			for b := rec[1:]; len(b) >= 16; b = b[16:] {
-				settled[pcommon.TraceID(b[:16])] = struct{}{}
-			}
-		}
+		readSettled(rec, settled)
 		return nil
 	}); err != nil {
 		return stats, 0, err
 	}
 	stats, err = j.log.Replay(func(seg uint64, rec []byte) error {
-		if len(rec) < 9 || rec[0] != recordBatch {
-			return nil
-		}
-		td, err := engine.DecodeJournal(rec[9:])
+		arrived, td, ok, err := readBatch(rec)
 		if err != nil {
 			undecodable += int64(len(rec))
+			return nil
+		}
+		if !ok {
 			return nil
 		}
 		withoutSettled(td, settled)
 		if td.SpanCount() == 0 {
 			return nil
 		}
-		arrived := time.Unix(0, int64(binary.LittleEndian.Uint64(rec[1:9])))
 		return fn(replayedBatch{segment: seg, arrived: arrived, traces: td})
 	})
 	return stats, undecodable, err
+}
+
+// readSettled adds the trace ids of a settled record to settled; other records add nothing.
+func readSettled(rec []byte, settled map[pcommon.TraceID]struct{}) {
+	if len(rec) == 0 || rec[0] != recordSettled {
+		return
+	}
+	for b := rec[1:]; len(b) >= 16; b = b[16:] {
+		settled[pcommon.TraceID(b[:16])] = struct{}{}
+	}
+}
+
+// readBatch decodes a batch record; ok is false for a record of another kind.
+func readBatch(rec []byte) (arrived time.Time, td ptrace.Traces, ok bool, err error) {
+	if len(rec) < 9 || rec[0] != recordBatch {
+		return time.Time{}, ptrace.Traces{}, false, nil
+	}
+	td, err = engine.DecodeJournal(rec[9:])
+	if err != nil {
+		return time.Time{}, ptrace.Traces{}, false, err
+	}
+	return time.Unix(0, int64(binary.LittleEndian.Uint64(rec[1:9]))), td, true, nil
 }
 
 // holdReplayed holds the segment of a replayed batch for each trace it started.

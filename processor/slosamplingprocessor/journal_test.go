@@ -17,7 +17,6 @@ import (
 
 	"github.com/tailwise/tailwise/internal/wal"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
-	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
 )
 
 func journaledConfig(t *testing.T) *Config {
@@ -151,43 +150,27 @@ func TestLateSpansOfADecidedTraceAreNotReplayed(t *testing.T) {
 	assert.Equal(t, map[byte]int{2: 1}, spanCounts(after))
 }
 
-// FuzzJournalReplay: whatever a crash or a disk leaves in the log, the processor starts, takes
-// back only whole spans, and stops without panic.
-func FuzzJournalReplay(f *testing.F) {
-	seedDir := f.TempDir()
-	seed, err := wal.Open(seedDir, wal.DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
-	j := &traceJournal{log: seed, live: map[pcommon.TraceID]uint64{}}
+// FuzzJournalRecord: whatever a crash or a disk leaves in a record, reading it gives whole
+// spans or an error, without panic.
+func FuzzJournalRecord(f *testing.F) {
 	e, err := engine.New(shopConfig().Config, nil)
 	require.NoError(f, err)
-	e.SetJournal(j.room)
+	e.SetJournal(func() int64 { return 1 << 30 })
 	out, err := e.Ingest(start, checkoutTrace(1, time.Second))
 	require.NoError(f, err)
-	if _, err := j.appendBatch(start, out.Journal, out.Started); err != nil {
-		f.Fatal(err)
-	}
-	if err := j.settle([]pcommon.TraceID{{2}}); err != nil {
-		f.Fatal(err)
-	}
-	require.NoError(f, seed.Close())
-	files, err := filepath.Glob(filepath.Join(seedDir, "*.wal"))
-	require.NoError(f, err)
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		require.NoError(f, err)
-		f.Add(data)
-	}
-	f.Add([]byte{})
-	f.Fuzz(func(t *testing.T, segment []byte) {
-		cfg := journaledConfig(t)
-		dir := cfg.WAL.InstanceDirectory(component.KindProcessor, component.NewID(metadata.Type))
-		require.NoError(t, os.MkdirAll(dir, 0o750))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "0000000000000001.wal"), segment, 0o640))
-		sink := new(consumertest.TracesSink)
-		p, _, _ := newTestSampler(t, cfg, sink)
-		require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
-		require.NoError(t, p.Shutdown(context.Background()))
+	batch := append([]byte{recordBatch, 1, 2, 3, 4, 5, 6, 7, 8}, out.Journal...)
+	f.Add(batch)
+	f.Add(append([]byte{recordSettled}, make([]byte, 40)...))
+	f.Add([]byte{recordBatch})
+	f.Fuzz(func(t *testing.T, rec []byte) {
+		settled := map[pcommon.TraceID]struct{}{}
+		readSettled(rec, settled)
+		if len(settled) > len(rec)/16 {
+			t.Fatalf("%d settled ids from %d bytes", len(settled), len(rec))
+		}
+		_, td, ok, err := readBatch(rec)
+		if ok && (err != nil || td.SpanCount() > len(rec)) {
+			t.Fatalf("a batch of %d spans from %d bytes, err %v", td.SpanCount(), len(rec), err)
+		}
 	})
 }

@@ -98,45 +98,68 @@ func (j *heldJournal) replay() ([]heldBatch, wal.ReplayStats, int, error) {
 	released := map[uint64]struct{}{}
 	maxID := uint64(0)
 	if _, err := j.log.Replay(func(_ uint64, rec []byte) error {
-		switch {
-		case len(rec) >= 17 && rec[0] == recordHeld:
-			maxID = max(maxID, binary.LittleEndian.Uint64(rec[1:]))
-		case len(rec) > 0 && rec[0] == recordReleased:
-			for b := rec[1:]; len(b) >= 8; b = b[8:] {
-				released[binary.LittleEndian.Uint64(b)] = struct{}{}
-			}
+		if id, ok := heldID(rec); ok {
+			maxID = max(maxID, id)
 		}
+		readReleased(rec, released)
 		return nil
 	}); err != nil {
 		return nil, wal.ReplayStats{}, 0, err
 	}
 	var held []heldBatch
-	var unmarshaler plog.ProtoUnmarshaler
 	undecodable := 0
 	stats, err := j.log.Replay(func(seg uint64, rec []byte) error {
-		if len(rec) < 17 || rec[0] != recordHeld {
+		if id, ok := heldID(rec); !ok {
+			return nil
+		} else if _, gone := released[id]; gone {
 			return nil
 		}
-		id := binary.LittleEndian.Uint64(rec[1:])
-		if _, ok := released[id]; ok {
-			return nil
-		}
-		ld, err := unmarshaler.UnmarshalLogs(rec[17:])
+		b, err := readHeld(rec)
 		if err != nil {
 			undecodable++
 			return nil
 		}
+		b.journal.segment = seg
 		j.log.Hold(seg, 1)
-		held = append(held, heldBatch{
-			ld:      ld,
-			arrived: time.Unix(0, int64(binary.LittleEndian.Uint64(rec[9:]))),
-			journal: journalRef{id: id, segment: seg},
-		})
+		held = append(held, b)
 		return nil
 	})
 	j.nextID = maxID + 1
 	j.log.Recovered()
 	return held, stats, undecodable, err
+}
+
+// heldID is the batch id of a held record; ok is false for a record of another kind.
+func heldID(rec []byte) (uint64, bool) {
+	if len(rec) < 17 || rec[0] != recordHeld {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint64(rec[1:]), true
+}
+
+// readHeld decodes a held record.
+func readHeld(rec []byte) (heldBatch, error) {
+	id, _ := heldID(rec)
+	var unmarshaler plog.ProtoUnmarshaler
+	ld, err := unmarshaler.UnmarshalLogs(rec[17:])
+	if err != nil {
+		return heldBatch{}, err
+	}
+	return heldBatch{
+		ld:      ld,
+		arrived: time.Unix(0, int64(binary.LittleEndian.Uint64(rec[9:]))),
+		journal: journalRef{id: id},
+	}, nil
+}
+
+// readReleased adds the ids of a released record to released; other records add nothing.
+func readReleased(rec []byte, released map[uint64]struct{}) {
+	if len(rec) == 0 || rec[0] != recordReleased {
+		return
+	}
+	for b := rec[1:]; len(b) >= 8; b = b[8:] {
+		released[binary.LittleEndian.Uint64(b)] = struct{}{}
+	}
 }
 
 func (j *heldJournal) close() error { return j.log.Close() }

@@ -27,7 +27,7 @@ func TestFromHost(t *testing.T) {
 	}{
 		{name: "found", id: fleetID},
 		{name: "not configured", id: otherID, wantErr: `extension "fleet/other" is not configured: add it under extensions and service::extensions`},
-		{name: "not a fleet extension", id: decisionsID, wantErr: `extension "trace_decisions" is not a fleet extension: name an extension of type fleet, such as fleet or fleet/gateways`},
+		{name: "not a fleet extension", id: decisionsID, wantErr: `extension "trace_decisions" is not a fleet extension: name an extension of type fleet, such as fleet or fleet/NAME`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tailwise/tailwise/extension/fleetextension"
 	"github.com/tailwise/tailwise/extension/headsamplingextension/internal/metadata"
+	"github.com/tailwise/tailwise/internal/hostext"
 	"github.com/tailwise/tailwise/internal/periodic"
 )
 
@@ -51,15 +52,7 @@ type Source interface {
 // Find returns the head_sampling extension with the given ID, for the sampler whose
 // configuration names it.
 func Find(host component.Host, id component.ID) (Source, error) {
-	ext, ok := host.GetExtensions()[id]
-	if !ok {
-		return nil, fmt.Errorf("extension %q is not configured: add it under extensions and service::extensions", id)
-	}
-	s, ok := ext.(Source)
-	if !ok {
-		return nil, fmt.Errorf("extension %q is not a head_sampling extension", id)
-	}
-	return s, nil
+	return hostext.Find[Source](host, id, "head_sampling")
 }
 
 // published is what the servers answer from, replaced whole at every adjustment.

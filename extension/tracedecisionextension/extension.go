@@ -2,13 +2,13 @@ package tracedecisionextension
 
 import (
 	"context"
-	"fmt"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/tailwise/tailwise/extension/tracedecisionextension/internal/metadata"
+	"github.com/tailwise/tailwise/internal/hostext"
 )
 
 type decisionsExtension struct {
@@ -28,15 +28,7 @@ func (e *decisionsExtension) Shutdown(context.Context) error {
 // Find returns the registry of the trace_decisions extension with the given ID, for the
 // components that use it (their config names the extension, as `decisions: trace_decisions`).
 func Find(host component.Host, id component.ID) (Registry, error) {
-	ext, ok := host.GetExtensions()[id]
-	if !ok {
-		return nil, fmt.Errorf("extension %q is not configured: add it under extensions and service::extensions", id)
-	}
-	r, ok := ext.(Registry)
-	if !ok {
-		return nil, fmt.Errorf("extension %q is not a trace_decisions extension", id)
-	}
-	return r, nil
+	return hostext.Find[Registry](host, id, "trace_decisions")
 }
 
 type telemetryObserver struct{ tb *metadata.TelemetryBuilder }

@@ -189,10 +189,11 @@ func tenantLogBatch() plog.Logs {
 // ourTenantFactory is ourFactory with settings for two tenants.
 func ourTenantFactory() (processor.Factory, component.Config) {
 	f, cfg := ourFactory()
-	cfg.(*Config).Tenants = map[string]redact.TenantConfig{
-		"team-a": {DefaultAction: redact.ActionDrop, Detectors: map[string]redact.TenantDetectorConfig{"payment_card": {Action: redact.ActionPartial}}},
-		"team-b": {AllowedValues: []string{`.+@example\.com`}, Detectors: map[string]redact.TenantDetectorConfig{"ip_address": {Enabled: ptr(false)}}},
-	}
+	setTenants(cfg.(*Config), `
+tenants:
+  team-a: {default_action: drop, detectors: {payment_card: {action: partial}}}
+  team-b: {allowed_values: ['.+@example\.com'], detectors: {ip_address: {enabled: false}}}
+`)
 	return f, cfg
 }
 

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 
 	"github.com/tailwise/tailwise/internal/configtest"
+	"github.com/tailwise/tailwise/internal/yamlconf"
 	"github.com/tailwise/tailwise/processor/piiredactionprocessor/internal/metadata"
 	"github.com/tailwise/tailwise/processor/piiredactionprocessor/redact"
 )
@@ -36,18 +37,14 @@ func TestLoadConfig(t *testing.T) {
 
 	tenants := redact.DefaultConfig()
 	tenants.Detectors = map[string]redact.DetectorConfig{"ip_address": {Enabled: ptr(true)}}
-	tenants.Tenants = map[string]redact.TenantConfig{
-		"team-a": {
-			DefaultAction: redact.ActionDrop,
-			Detectors:     map[string]redact.TenantDetectorConfig{"payment_card": {Action: redact.ActionDrop}},
-		},
-		"team-b": {
-			Detectors:     map[string]redact.TenantDetectorConfig{"ip_address": {Enabled: ptr(false)}},
-			AllowedValues: []string{`.*@team-b\.example\.com`},
-			CustomRules:   []redact.CustomRuleConfig{},
-			Audit:         redact.TenantAuditConfig{SummaryAttributes: ptr(true)},
-		},
-	}
+	teamA, teamB := tenants, tenants
+	teamA.DefaultAction = redact.ActionDrop
+	teamA.Detectors = map[string]redact.DetectorConfig{"ip_address": {Enabled: ptr(true)}, "payment_card": {Action: redact.ActionDrop}}
+	teamB.Detectors = map[string]redact.DetectorConfig{"ip_address": {Enabled: ptr(false)}}
+	teamB.AllowedValues = []string{`.*@team-b\.example\.com`}
+	teamB.CustomRules = []redact.CustomRuleConfig{}
+	teamB.Audit.SummaryAttributes = true
+	tenants.Tenants = map[string]redact.Config{"team-a": teamA, "team-b": teamB}
 
 	tests := []struct {
 		id      component.ID
@@ -109,35 +106,35 @@ func TestValidate(t *testing.T) {
 		{"audit without prefix", func(c *Config) { c.Audit = redact.AuditConfig{SummaryAttributes: true} }, "audit::attribute_prefix: must not be empty"},
 		{"unknown secret key action", func(c *Config) { c.SecretKeyAction = "hash" }, `secret_key_action: "hash" is not one of mask, partial, pseudonym, drop`},
 		{"tenant detector action", func(c *Config) {
-			c.Tenants = map[string]redact.TenantConfig{"team-a": {Detectors: map[string]redact.TenantDetectorConfig{"payment_card": {Action: "shred"}}}}
+			setTenants(c, `tenants: {team-a: {detectors: {payment_card: {action: shred}}}}`)
 		}, `tenants::team-a::detectors::payment_card::action: "shred" is not one of mask, partial, pseudonym, drop`},
 		{"tenant default action", func(c *Config) {
-			c.Tenants = map[string]redact.TenantConfig{"team-a": {DefaultAction: "erase"}}
+			setTenants(c, `tenants: {team-a: {default_action: erase}}`)
 		}, `tenants::team-a::default_action: "erase" is not one of`},
-		{"tenant ID", func(c *Config) { c.Tenants = map[string]redact.TenantConfig{"team/a": {}} }, `tenants::team/a: tenant ID "team/a" has the character '/'`},
-		{"empty tenant ID", func(c *Config) { c.Tenants = map[string]redact.TenantConfig{"": {}} }, "tenants::: "},
+		{"tenant ID", func(c *Config) { setTenants(c, `tenants: {team/a: {}}`) }, `tenants::team/a: tenant ID "team/a" has the character '/'`},
+		{"empty tenant ID", func(c *Config) { setTenants(c, `tenants: {"": {}}`) }, "tenants::: "},
 		{"tenant pseudonym without key", func(c *Config) {
-			c.Tenants = map[string]redact.TenantConfig{"team-a": {SecretKeyAction: redact.ActionPseudonym}}
+			setTenants(c, `tenants: {team-a: {secret_key_action: pseudonym}}`)
 		}, "tenants::team-a::pseudonym: the pseudonym action needs a key"},
 		{"tenant requires context the top level lacks", func(c *Config) {
-			c.Tenants = map[string]redact.TenantConfig{"team-a": {Detectors: map[string]redact.TenantDetectorConfig{"phone": {RequireContext: ptr(true)}}}}
+			setTenants(c, `tenants: {team-a: {detectors: {phone: {require_context: true}}}}`)
 		}, "tenants::team-a::detectors::phone::require_context: needs context_keywords"},
 		{"tenant custom rule named like a built-in", func(c *Config) {
-			c.Tenants = map[string]redact.TenantConfig{"team-b": {CustomRules: []redact.CustomRuleConfig{{Name: "email", Pattern: "x"}}}}
+			setTenants(c, `tenants: {team-b: {custom_rules: [{name: email, pattern: x}]}}`)
 		}, `tenants::team-b::custom_rules::0::name: "email" is a built-in detector`},
 		{"tenant allowed value", func(c *Config) {
-			c.Tenants = map[string]redact.TenantConfig{"team-b": {AllowedValues: []string{"("}}}
+			setTenants(c, `tenants: {team-b: {allowed_values: ["("]}}`)
 		}, "tenants::team-b::allowed_values::0: not a Go regular expression"},
 		{"tenant audit without prefix", func(c *Config) {
-			c.Tenants = map[string]redact.TenantConfig{"team-a": {Audit: redact.TenantAuditConfig{SummaryAttributes: ptr(true), AttributePrefix: ptr("")}}}
+			setTenants(c, `tenants: {team-a: {audit: {summary_attributes: true, attribute_prefix: ""}}}`)
 		}, "tenants::team-a::audit::attribute_prefix: must not be empty"},
 		{"tenants without a tenant attribute", func(c *Config) {
 			c.TenantAttribute = ""
-			c.Tenants = map[string]redact.TenantConfig{"team-a": {}}
+			setTenants(c, `tenants: {team-a: {}}`)
 		}, "tenant_attribute: must not be empty when tenants are configured"},
 		{"deprecated tenant attribute alias", func(c *Config) {
 			c.Pseudonym.TenantAttribute = "team"
-			c.Tenants = map[string]redact.TenantConfig{"team-a": {}}
+			setTenants(c, `tenants: {team-a: {}}`)
 		}, ""},
 		{"tenant attribute and a different alias", func(c *Config) {
 			c.TenantAttribute = "org"
@@ -156,7 +153,7 @@ func TestValidate(t *testing.T) {
 			c.Detectors = map[string]redact.DetectorConfig{"email": {Regions: []string{"US"}}}
 		}, "detectors::email::regions: only the phone detector has regions"},
 		{"tenant phone region", func(c *Config) {
-			c.Tenants = map[string]redact.TenantConfig{"team-a": {Detectors: map[string]redact.TenantDetectorConfig{"phone": {Regions: []string{"XX"}}}}}
+			setTenants(c, `tenants: {team-a: {detectors: {phone: {regions: [XX]}}}}`)
 		}, `tenants::team-a::detectors::phone::regions::0: unknown region "XX"`},
 	}
 	for _, tt := range tests {
@@ -176,7 +173,7 @@ func TestValidate(t *testing.T) {
 func TestValidateReportsTopLevelErrorsOnce(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.AllowedValues = []string{"("}
-	cfg.Tenants = map[string]redact.TenantConfig{"team-a": {MaskText: ptr("[x]")}, "team-b": {AllowedValues: []string{"["}}}
+	setTenants(cfg, `tenants: {team-a: {mask_text: "[x]"}, team-b: {allowed_values: ["["]}}`)
 	err := cfg.Validate()
 	require.Error(t, err)
 	assert.Equal(t, 1, strings.Count(err.Error(), "missing closing ): `(`"), "the top-level error, which team-a inherits, is reported once: %v", err)
@@ -191,5 +188,12 @@ func TestTenantCannotOverrideKeySource(t *testing.T) {
 		"tenants": map[string]any{"team-a": map[string]any{"pseudonym": map[string]any{"key_env": "TEAM_A_KEY"}}},
 	})
 	err := cm.Unmarshal(createDefaultConfig())
-	assert.ErrorContains(t, err, "has invalid keys: pseudonym")
+	assert.ErrorContains(t, err, "tenants::team-a::pseudonym: global, not per tenant; set it at the top level")
+}
+
+// setTenants decodes a YAML `tenants:` block over c, as the collector decodes it.
+func setTenants(c *Config, yaml string) {
+	if err := yamlconf.Decode([]byte(yaml), c); err != nil {
+		panic(err)
+	}
 }

@@ -89,10 +89,7 @@ func TestProcessorAppliesTenantSettings(t *testing.T) {
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
 	cfg := createDefaultConfig().(*Config)
-	cfg.Tenants = map[string]redact.TenantConfig{
-		"team-a": {Detectors: map[string]redact.TenantDetectorConfig{"payment_card": {Action: redact.ActionDrop}}},
-		"team-b": {Detectors: map[string]redact.TenantDetectorConfig{"payment_card": {Enabled: ptr(false)}}},
-	}
+	setTenants(cfg, `tenants: {team-a: {detectors: {payment_card: {action: drop}}}, team-b: {detectors: {payment_card: {enabled: false}}}}`)
 	require.NoError(t, cfg.Validate())
 	sink := new(consumertest.LogsSink)
 	lp, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(tel), cfg, sink)

@@ -58,9 +58,10 @@ type Config struct {
 	// TenantAttribute is the resource attribute naming the tenant: it selects
 	// the tenant's settings in Tenants and derives its pseudonym key.
 	TenantAttribute string `mapstructure:"tenant_attribute"`
-	// Tenants override these settings for the resources whose
-	// TenantAttribute holds the key; see ForTenant.
-	Tenants map[string]TenantConfig `mapstructure:"tenants"`
+	// Tenants are the effective settings of the tenants listed under `tenants`, for the
+	// resources whose TenantAttribute holds the key: these settings with the options the
+	// tenant lists replaced (see Unmarshal).
+	Tenants map[string]Config `mapstructure:"-"`
 }
 
 // DetectorConfig configures one detector.

@@ -43,10 +43,11 @@ func TestReadmeExample(t *testing.T) {
 func TestReadmeTenantsExample(t *testing.T) {
 	r := newRedactor(t, func(c *Config) {
 		c.Detectors = map[string]DetectorConfig{"ip_address": {Enabled: ptr(true)}}
-		c.Tenants = map[string]TenantConfig{
-			"team-a": {DefaultAction: ActionDrop, Detectors: map[string]TenantDetectorConfig{"payment_card": {Action: ActionDrop}}},
-			"team-b": {Detectors: map[string]TenantDetectorConfig{"ip_address": {Enabled: ptr(false)}}, AllowedValues: []string{`.*@team-b\.example\.com`}},
-		}
+		setTenants(c, `
+tenants:
+  team-a: {default_action: drop, detectors: {payment_card: {action: drop}}}
+  team-b: {detectors: {ip_address: {enabled: false}}, allowed_values: ['.*@team-b\.example\.com']}
+`)
 	})
 	tests := []struct {
 		tenant    string

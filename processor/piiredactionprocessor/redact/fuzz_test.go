@@ -6,6 +6,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/tailwise/tailwise/internal/yamlconf"
 )
 
 // FuzzLogBody walks arbitrary log bodies: JSON objects and arrays become
@@ -123,4 +125,22 @@ func appendTenantRecord(ld plog.Logs, tenant, text string) {
 	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
 	lr.Body().SetStr(text)
 	lr.Attributes().PutStr("detail", text)
+}
+
+// FuzzConfig: any YAML fails to decode or validate with an error, or gives settings, every
+// tenant's included, that build a redactor: never a panic.
+func FuzzConfig(f *testing.F) {
+	f.Add([]byte("detectors: {ip_address: {enabled: true}}\ntenants: {team-a: {default_action: drop, detectors: {payment_card: {action: partial}}}}"))
+	f.Add([]byte("tenants: {team-b: {allowed_values: ['.*@b\\.example'], custom_rules: [{name: badge, pattern: 'B\\d{4}'}]}, team-c: }"))
+	f.Add([]byte("tenants: {team-a: {pseudonym: {key_env: X}}}"))
+	f.Add([]byte("tenants: [a, b]"))
+	f.Fuzz(func(t *testing.T, yaml []byte) {
+		cfg := DefaultConfig()
+		if yamlconf.Decode(yaml, &cfg) != nil || cfg.Validate() != nil {
+			return
+		}
+		if _, err := New(cfg); err != nil {
+			t.Fatalf("valid settings refused: %v", err)
+		}
+	})
 }

@@ -1,119 +1,112 @@
 package redact
 
-import "maps"
+import (
+	"fmt"
+	"maps"
+	"slices"
 
-// TenantConfig overrides the top-level settings for the resources of one
-// tenant. An option the tenant leaves unset keeps its top-level value; the
-// pseudonym key source is global and cannot be overridden.
-type TenantConfig struct {
-	// DefaultAction replaces the top-level default_action.
-	DefaultAction Action `mapstructure:"default_action"`
-	// MaskText replaces the top-level mask_text.
-	MaskText *string `mapstructure:"mask_text"`
-	// Detectors are merged into the top-level detectors per detector and per field.
-	Detectors map[string]TenantDetectorConfig `mapstructure:"detectors"`
-	// CustomRules, when listed, replaces the top-level list.
-	CustomRules []CustomRuleConfig `mapstructure:"custom_rules"`
-	// SecretKeys, when listed, replaces the top-level list.
-	SecretKeys []string `mapstructure:"secret_keys"`
-	// SecretKeyAction replaces the top-level secret_key_action.
-	SecretKeyAction Action `mapstructure:"secret_key_action"`
-	// AllowedValues, when listed, replaces the top-level list.
-	AllowedValues []string `mapstructure:"allowed_values"`
-	// SpanName is merged into the top-level span_name per field.
-	SpanName TenantSpanNameConfig `mapstructure:"span_name"`
-	// Audit is merged into the top-level audit per field.
-	Audit TenantAuditConfig `mapstructure:"audit"`
+	"go.opentelemetry.io/collector/confmap"
+)
+
+// globalOnly are the options a tenant's block cannot set.
+var globalOnly = []string{"pseudonym", "tenant_attribute", "tenants"}
+
+// plainConfig decodes and encodes a Config without its Unmarshal method.
+type plainConfig Config
+
+// Unmarshal decodes the top-level settings, then each block under `tenants` as the tenant's
+// effective settings: the top-level settings with the options the block lists merged over
+// them, maps key by key (so a detector field by field), lists and scalars replaced. The
+// pseudonym key source and the tenant attribute are global.
+func (c *Config) Unmarshal(conf *confmap.Conf) error {
+	top := conf.ToStringMap()
+	blocks, err := tenantBlocks(top["tenants"])
+	if err != nil {
+		return err
+	}
+	delete(top, "tenants")
+	if err := confmap.NewFromStringMap(top).Unmarshal((*plainConfig)(c)); err != nil {
+		return err
+	}
+	c.Tenants = nil
+	base := confmap.New()
+	if err := base.Marshal((*plainConfig)(c)); err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(blocks)) {
+		block := blocks[id]
+		for _, key := range globalOnly {
+			if _, ok := block[key]; ok {
+				return fmt.Errorf("tenants::%s::%s: global, not per tenant; set it at the top level", id, key)
+			}
+		}
+		merged := confmap.NewFromStringMap(withoutUnset(base.ToStringMap()))
+		if err := merged.Merge(confmap.NewFromStringMap(block)); err != nil {
+			return fmt.Errorf("tenants::%s: %w", id, err)
+		}
+		var eff Config
+		if err := merged.Unmarshal((*plainConfig)(&eff)); err != nil {
+			return fmt.Errorf("tenants::%s: %w", id, err)
+		}
+		if c.Tenants == nil {
+			c.Tenants = make(map[string]Config, len(blocks))
+		}
+		c.Tenants[id] = eff
+	}
+	return nil
 }
 
-// TenantDetectorConfig overrides the fields of one detector; nil fields keep
-// the top-level value.
-type TenantDetectorConfig struct {
-	Enabled         *bool    `mapstructure:"enabled"`
-	Action          Action   `mapstructure:"action"`
-	KeepLast        *int     `mapstructure:"keep_last"`
-	ContextKeywords []string `mapstructure:"context_keywords"`
-	RequireContext  *bool    `mapstructure:"require_context"`
-	ContextWindow   *int     `mapstructure:"context_window"`
-	Regions         []string `mapstructure:"regions"`
+// withoutUnset removes from the encoded settings what encoding added for unset fields (nil
+// values, the empty lists of nil slices and the empty maps of nil maps), so that decoding
+// them back leaves those unset and a tenant's block merges into them.
+func withoutUnset(m map[string]any) map[string]any {
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+			delete(m, k)
+		case []any:
+			if len(x) == 0 {
+				delete(m, k)
+			}
+		case map[string]any:
+			if len(withoutUnset(x)) == 0 {
+				delete(m, k)
+			}
+		}
+	}
+	return m
 }
 
-// TenantSpanNameConfig overrides the fields of span_name.
-type TenantSpanNameConfig struct {
-	Enabled       *bool `mapstructure:"enabled"`
-	TemplatePaths *bool `mapstructure:"template_paths"`
+// tenantBlocks reads the raw tenants map: tenant ID to its block of options.
+func tenantBlocks(raw any) (map[string]map[string]any, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("tenants: a map of tenant ID to options, not %T", raw)
+	}
+	blocks := make(map[string]map[string]any, len(m))
+	for id, v := range m {
+		switch b := v.(type) {
+		case nil:
+			blocks[id] = map[string]any{}
+		case map[string]any:
+			blocks[id] = b
+		default:
+			return nil, fmt.Errorf("tenants::%s: a map of options, not %T", id, v)
+		}
+	}
+	return blocks, nil
 }
 
-// TenantAuditConfig overrides the fields of audit.
-type TenantAuditConfig struct {
-	SummaryAttributes *bool   `mapstructure:"summary_attributes"`
-	AttributePrefix   *string `mapstructure:"attribute_prefix"`
-}
-
-// ForTenant returns the effective settings of a tenant: the top-level
-// settings with the options the tenant lists replaced. An unlisted tenant
-// gets the top-level settings. The result has no tenants.
+// ForTenant returns the effective settings of a tenant; an unlisted tenant gets the top-level
+// settings. The result has no tenants.
 func (c *Config) ForTenant(id string) Config {
+	if t, ok := c.Tenants[id]; ok {
+		return t
+	}
 	eff := *c
 	eff.Tenants = nil
-	t, ok := c.Tenants[id]
-	if !ok {
-		return eff
-	}
-	if t.DefaultAction != "" {
-		eff.DefaultAction = t.DefaultAction
-	}
-	if t.SecretKeyAction != "" {
-		eff.SecretKeyAction = t.SecretKeyAction
-	}
-	setIfListed(&eff.MaskText, t.MaskText)
-	if t.CustomRules != nil {
-		eff.CustomRules = t.CustomRules
-	}
-	if t.SecretKeys != nil {
-		eff.SecretKeys = t.SecretKeys
-	}
-	if t.AllowedValues != nil {
-		eff.AllowedValues = t.AllowedValues
-	}
-	if len(t.Detectors) > 0 {
-		eff.Detectors = maps.Clone(c.Detectors)
-		if eff.Detectors == nil {
-			eff.Detectors = make(map[string]DetectorConfig, len(t.Detectors))
-		}
-		for name, td := range t.Detectors {
-			eff.Detectors[name] = td.mergeInto(eff.Detectors[name])
-		}
-	}
-	setIfListed(&eff.SpanName.Enabled, t.SpanName.Enabled)
-	setIfListed(&eff.SpanName.TemplatePaths, t.SpanName.TemplatePaths)
-	setIfListed(&eff.Audit.SummaryAttributes, t.Audit.SummaryAttributes)
-	setIfListed(&eff.Audit.AttributePrefix, t.Audit.AttributePrefix)
 	return eff
-}
-
-// mergeInto returns d with the fields the tenant sets replaced.
-func (td TenantDetectorConfig) mergeInto(d DetectorConfig) DetectorConfig {
-	if td.Enabled != nil {
-		d.Enabled = td.Enabled
-	}
-	if td.Action != "" {
-		d.Action = td.Action
-	}
-	if td.ContextKeywords != nil {
-		d.ContextKeywords = td.ContextKeywords
-	}
-	if td.Regions != nil {
-		d.Regions = td.Regions
-	}
-	setIfListed(&d.KeepLast, td.KeepLast)
-	setIfListed(&d.RequireContext, td.RequireContext)
-	setIfListed(&d.ContextWindow, td.ContextWindow)
-	return d
-}
-
-func setIfListed[T any](dst *T, v *T) {
-	if v != nil {
-		*dst = *v
-	}
 }

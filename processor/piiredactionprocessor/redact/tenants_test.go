@@ -1,11 +1,14 @@
 package redact
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/plog"
+
+	"github.com/tailwise/tailwise/internal/yamlconf"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -23,46 +26,42 @@ func topLevel() Config {
 	return c
 }
 
+// setTenants decodes a YAML `tenants:` block over c, as the collector decodes it.
+func setTenants(c *Config, yaml string) {
+	if err := yamlconf.Decode([]byte(yaml), c); err != nil {
+		panic(err)
+	}
+}
+
 func TestForTenant(t *testing.T) {
 	tests := []struct {
 		name   string
-		tenant TenantConfig
+		tenant string        // the tenant's block of options, in YAML
 		want   func(*Config) // edits topLevel() into the expected settings
 	}{
-		{"nothing listed keeps everything", TenantConfig{}, func(*Config) {}},
-		{"scalars replace", TenantConfig{DefaultAction: ActionDrop, MaskText: ptr("[x]"), SecretKeyAction: ActionPartial}, func(c *Config) {
+		{"nothing listed keeps everything", `{}`, func(*Config) {}},
+		{"scalars replace", `{default_action: drop, mask_text: "[x]", secret_key_action: partial}`, func(c *Config) {
 			c.DefaultAction, c.MaskText, c.SecretKeyAction = ActionDrop, "[x]", ActionPartial
 		}},
-		{"an empty mask text is a value", TenantConfig{MaskText: ptr("")}, func(c *Config) { c.MaskText = "" }},
-		{"a detector's action keeps its other fields", TenantConfig{
-			Detectors: map[string]TenantDetectorConfig{"payment_card": {Action: ActionDrop}},
-		}, func(c *Config) {
+		{"an empty mask text is a value", `{mask_text: ""}`, func(c *Config) { c.MaskText = "" }},
+		{"a detector's action keeps its other fields", `{detectors: {payment_card: {action: drop}}}`, func(c *Config) {
 			c.Detectors = map[string]DetectorConfig{"payment_card": {Enabled: ptr(true), Action: ActionDrop, KeepLast: 6, ContextKeywords: []string{"card"}, RequireContext: true, ContextWindow: 20}}
 		}},
-		{"every detector field replaces its own", TenantConfig{
-			Detectors: map[string]TenantDetectorConfig{"payment_card": {Enabled: ptr(false), KeepLast: ptr(2), ContextKeywords: []string{"cc"}, RequireContext: ptr(false), ContextWindow: ptr(8)}},
-		}, func(c *Config) {
+		{"every detector field replaces its own", `{detectors: {payment_card: {enabled: false, keep_last: 2, context_keywords: [cc], require_context: false, context_window: 8}}}`, func(c *Config) {
 			c.Detectors = map[string]DetectorConfig{"payment_card": {Enabled: ptr(false), Action: ActionPartial, KeepLast: 2, ContextKeywords: []string{"cc"}, ContextWindow: 8}}
 		}},
-		{"a detector absent at the top level is added", TenantConfig{
-			Detectors: map[string]TenantDetectorConfig{"ip_address": {Enabled: ptr(true)}},
-		}, func(c *Config) { c.Detectors["ip_address"] = DetectorConfig{Enabled: ptr(true)} }},
-		{"listed lists replace whole", TenantConfig{
-			CustomRules:   []CustomRuleConfig{{Name: "badge", Pattern: `B\d{4}`}},
-			SecretKeys:    []string{"pin"},
-			AllowedValues: []string{`.*@team-b\.example\.com`},
-		}, func(c *Config) {
+		{"a detector absent at the top level is added", `{detectors: {ip_address: {enabled: true}}}`, func(c *Config) {
+			c.Detectors["ip_address"] = DetectorConfig{Enabled: ptr(true)}
+		}},
+		{"listed lists replace whole", `{custom_rules: [{name: badge, pattern: 'B\d{4}'}], secret_keys: [pin], allowed_values: ['.*@team-b\.example\.com']}`, func(c *Config) {
 			c.CustomRules = []CustomRuleConfig{{Name: "badge", Pattern: `B\d{4}`}}
 			c.SecretKeys = []string{"pin"}
 			c.AllowedValues = []string{`.*@team-b\.example\.com`}
 		}},
-		{"an empty list empties", TenantConfig{CustomRules: []CustomRuleConfig{}, AllowedValues: []string{}}, func(c *Config) {
+		{"an empty list empties", `{custom_rules: [], allowed_values: []}`, func(c *Config) {
 			c.CustomRules, c.AllowedValues = []CustomRuleConfig{}, []string{}
 		}},
-		{"span_name and audit merge per field", TenantConfig{
-			SpanName: TenantSpanNameConfig{Enabled: ptr(true)},
-			Audit:    TenantAuditConfig{SummaryAttributes: ptr(true)},
-		}, func(c *Config) {
+		{"span_name and audit merge per field", `{span_name: {enabled: true}, audit: {summary_attributes: true}}`, func(c *Config) {
 			c.SpanName = SpanNameConfig{Enabled: true, TemplatePaths: true}
 			c.Audit = AuditConfig{SummaryAttributes: true, AttributePrefix: "pii_redaction."}
 		}},
@@ -70,13 +69,25 @@ func TestForTenant(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := topLevel()
-			cfg.Tenants = map[string]TenantConfig{"team-a": tt.tenant}
+			setTenants(&cfg, "tenants: {team-a: "+tt.tenant+"}")
 			want := topLevel()
 			tt.want(&want)
 			assert.Equal(t, want, cfg.ForTenant("team-a"))
+			top := cfg
+			top.Tenants = nil
 			assert.Equal(t, topLevel(), cfg.ForTenant("team-z"), "an unlisted tenant gets the top-level settings")
-			assert.Equal(t, topLevel().Detectors, cfg.Detectors, "merging leaves the top-level detectors alone")
+			assert.Equal(t, topLevel(), top, "merging leaves the top-level settings alone")
 		})
+	}
+}
+
+func TestTenantBlocksCannotSetGlobalOptions(t *testing.T) {
+	for _, key := range []string{"pseudonym: {key_env: X}", "tenant_attribute: team", "tenants: {}"} {
+		cfg := DefaultConfig()
+		conf, err := yamlconf.Parse([]byte("tenants: {team-a: {" + key + "}}"))
+		require.NoError(t, err)
+		err = cfg.Unmarshal(conf)
+		require.ErrorContains(t, err, "tenants::team-a::"+key[:strings.IndexByte(key, ':')]+": global, not per tenant")
 	}
 }
 
@@ -102,19 +113,18 @@ func tenantBatch(tenants ...string) plog.Logs {
 // addresses, with its own allow-list, custom rule and mask text.
 func twoTeams(c *Config) {
 	c.Detectors = map[string]DetectorConfig{"ip_address": {Enabled: ptr(true)}}
-	c.Tenants = map[string]TenantConfig{
-		"team-a": {
-			DefaultAction: ActionDrop,
-			Detectors:     map[string]TenantDetectorConfig{"payment_card": {Action: ActionPartial}},
-			Audit:         TenantAuditConfig{SummaryAttributes: ptr(true)},
-		},
-		"team-b": {
-			Detectors:     map[string]TenantDetectorConfig{"ip_address": {Enabled: ptr(false)}},
-			AllowedValues: []string{`.*@team-b\.example\.com`},
-			CustomRules:   []CustomRuleConfig{{Name: "badge", Pattern: `B\d{4}`}},
-			MaskText:      ptr("[x]"),
-		},
-	}
+	setTenants(c, `
+tenants:
+  team-a:
+    default_action: drop
+    detectors: {payment_card: {action: partial}}
+    audit: {summary_attributes: true}
+  team-b:
+    detectors: {ip_address: {enabled: false}}
+    allowed_values: ['.*@team-b\.example\.com']
+    custom_rules: [{name: badge, pattern: 'B\d{4}'}]
+    mask_text: "[x]"
+`)
 }
 
 func TestTenantsInOneBatch(t *testing.T) {
@@ -163,7 +173,7 @@ func TestTenantAttributeOption(t *testing.T) {
 	} {
 		r := newRedactor(t, func(c *Config) {
 			option.set(c)
-			c.Tenants = map[string]TenantConfig{"team-a": {MaskText: ptr("[a]")}}
+			setTenants(c, `tenants: {team-a: {mask_text: "[a]"}}`)
 		})
 		tests := []struct {
 			name     string

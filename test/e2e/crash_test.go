@@ -5,11 +5,9 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -216,27 +214,14 @@ const walReplayStarts = "Replaying the write-ahead log"
 // endpoint (job tailwise).
 func promSamplesSince(promURL, nameRegexp string, since time.Time) (int, error) {
 	at := time.Now().Add(5 * time.Minute)
-	window := at.Sub(since).Round(time.Second)
-	query := fmt.Sprintf(`count_over_time({__name__=~%q, job!="tailwise"}[%ds])`, nameRegexp, int(window.Seconds()))
-	var res struct {
-		Data struct {
-			Result []struct {
-				Value [2]any `json:"value"`
-			} `json:"result"`
-		} `json:"data"`
-	}
-	q := url.Values{"query": {query}, "time": {strconv.FormatInt(at.Unix(), 10)}}
-	if err := harness.GetJSON(promURL, "/api/v1/query", q, nil, &res); err != nil {
+	query := fmt.Sprintf(`count_over_time({__name__=~%q, job!="tailwise"}[%ds])`, nameRegexp, int(at.Sub(since).Seconds()))
+	samples, err := harness.PromQueryAt(promURL, query, at)
+	if err != nil {
 		return 0, err
 	}
 	total := 0
-	for _, r := range res.Data.Result {
-		s, _ := r.Value[1].(string)
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return 0, fmt.Errorf("sample count %q: %w", s, err)
-		}
-		total += n
+	for _, s := range samples {
+		total += int(s.Value)
 	}
 	return total, nil
 }

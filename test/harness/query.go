@@ -103,8 +103,13 @@ type PromSample struct {
 	Value  float64
 }
 
-// PromQuery runs an instant PromQL query (GET /api/v1/query).
+// PromQuery runs an instant PromQL query (GET /api/v1/query) at the present.
 func PromQuery(promURL, query string) ([]PromSample, error) {
+	return PromQueryAt(promURL, query, time.Time{})
+}
+
+// PromQueryAt runs an instant PromQL query evaluated at the given time (the present if zero).
+func PromQueryAt(promURL, query string, at time.Time) ([]PromSample, error) {
 	var res struct {
 		Data struct {
 			Result []struct {
@@ -113,7 +118,11 @@ func PromQuery(promURL, query string) ([]PromSample, error) {
 			} `json:"result"`
 		} `json:"data"`
 	}
-	if err := GetJSON(promURL, "/api/v1/query", url.Values{"query": {query}}, nil, &res); err != nil {
+	q := url.Values{"query": {query}}
+	if !at.IsZero() {
+		q.Set("time", strconv.FormatInt(at.Unix(), 10))
+	}
+	if err := GetJSON(promURL, "/api/v1/query", q, nil, &res); err != nil {
 		return nil, err
 	}
 	out := make([]PromSample, 0, len(res.Data.Result))

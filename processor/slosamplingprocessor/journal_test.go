@@ -87,6 +87,31 @@ func TestRestartAfterCrashTakesBackUndecidedTracesAndSendsNoneTwice(t *testing.T
 	assert.Empty(t, segments, "a stop with every trace decided leaves an empty log")
 }
 
+// A second crash right after a restart's replay, before any decision, loses nothing: the
+// replayed traces hold the segments they came from.
+func TestCrashAfterReplayKeepsTheReplayedTraces(t *testing.T) {
+	cfg := journaledConfig(t)
+	ctx := context.Background()
+	p, _, _ := newTestSampler(t, cfg, consumertest.NewNop())
+	require.NoError(t, p.Start(ctx, componenttest.NewNopHost()))
+	for i := 1; i <= 10; i++ {
+		require.NoError(t, p.ConsumeTraces(ctx, checkoutTrace(byte(i), time.Second)))
+	}
+	crash(t, p)
+
+	recovering, _, _ := newTestSampler(t, cfg, consumertest.NewNop())
+	require.NoError(t, recovering.Start(ctx, componenttest.NewNopHost()))
+	require.Equal(t, 10, recovering.engine.BufferedTraces())
+	crash(t, recovering)
+
+	sink := new(consumertest.TracesSink)
+	again, _, _ := newTestSampler(t, cfg, sink)
+	require.NoError(t, again.Start(ctx, componenttest.NewNopHost()))
+	assert.Equal(t, 10, again.engine.BufferedTraces(), "the second crash lost replayed traces")
+	require.NoError(t, again.Shutdown(ctx))
+	assert.Len(t, spanCounts(sink), 10)
+}
+
 func TestTornTailIsSkippedAndCounted(t *testing.T) {
 	cfg := journaledConfig(t)
 	ctx := context.Background()

@@ -188,6 +188,7 @@ func (p *sloSampler) recover(ctx context.Context) error {
 		return fmt.Errorf("wal: %w", err)
 	}
 	p.journal = j // decisions made during the replay are settled in it
+	p.engine.ReportSettlement()
 	before := j.log.Stats()
 	p.logger.Info("Replaying the write-ahead log", zap.Int("segments", before.Segments-1), zap.Int64("bytes", before.Bytes))
 	spans := 0

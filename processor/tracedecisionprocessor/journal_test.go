@@ -72,6 +72,25 @@ func TestRestartAfterCrashHoldsAgainWhatWasWaiting(t *testing.T) {
 	}
 }
 
+// A second crash right after a restart's replay loses nothing the replay took back.
+func TestCrashAfterReplayKeepsWhatWasWaiting(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	p, _, _, _ := newLogsProcessor(t, withWAL(dir))
+	if err := p.ConsumeLogs(ctx, logs(rec{unknownTrace, plog.SeverityNumberInfo, "waiting"})); err != nil {
+		t.Fatal(err)
+	}
+	crash(t, p)
+	recovering, _, _, _ := newLogsProcessor(t, withWAL(dir))
+	crash(t, recovering)
+
+	again, _, _, _ := newLogsProcessor(t, withWAL(dir))
+	if again.heldRecords != 1 {
+		t.Fatalf("%d records held after two crashes, want the one waiting", again.heldRecords)
+	}
+	crash(t, again)
+}
+
 func TestHoldRefusedWhenTheLogIsFull(t *testing.T) {
 	dir := t.TempDir()
 	p, _, sink, _ := newLogsProcessor(t, func(c *Config) {

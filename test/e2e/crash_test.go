@@ -83,14 +83,16 @@ func testKill9(t *testing.T, killAtRecovery bool) {
 	}
 	if killAtRecovery {
 		recovering := harness.LaunchGatewayWithEnv(t, env, nil)
-		replaying, err := recovering.WaitLog(walReplayStarts, 30*time.Second)
+		// Killed once the sampler has taken back its undecided traces and before it decides
+		// them: what it replayed must still be in its log.
+		replayed, err := recovering.WaitLog(30*time.Second, walReplayed, "slo_sampling")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := recovering.Kill(); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("killed again while replaying its write-ahead log: %s", replaying)
+		t.Logf("killed again right after replaying its write-ahead log: %s", replayed)
 	}
 	restarted := harness.StartGatewayWithEnv(t, env, nil)
 	t.Logf("killed %v into the replay, healthy again after %v", killedAt.Sub(started).Round(time.Millisecond), time.Since(killedAt).Round(time.Millisecond))
@@ -153,6 +155,7 @@ func testKill9(t *testing.T, killAtRecovery bool) {
 		})
 		if err != nil {
 			t.Error(err)
+			logLostTraces(t, ledger, be.JaegerQueryURL, tenant, killedAt)
 		}
 		t.Logf("traces: %d acknowledged, %d lost, %d in part, %d spans delivered twice", len(ledger.traces), lost, partial, duplicated)
 	})
@@ -205,8 +208,24 @@ func testKill9(t *testing.T, killAtRecovery bool) {
 	})
 }
 
-// walReplayStarts is what the gateway logs when a write-ahead log replay begins.
-const walReplayStarts = "Replaying the write-ahead log"
+// logLostTraces shows when the first lost traces were acknowledged, relative to the kill.
+func logLostTraces(t *testing.T, ledger *sendLedger, jaegerURL string, tenant harness.Tenant, killedAt time.Time) {
+	held, err := jaegerSpanIDs(jaegerURL, tenant, nil)
+	if err != nil {
+		t.Log(err)
+		return
+	}
+	shown := 0
+	for id, sent := range ledger.traces {
+		if len(held[id]) == 0 && shown < 10 {
+			shown++
+			t.Logf("lost trace %s: %d spans, acknowledged %v before the kill", id, len(sent.spans), killedAt.Sub(sent.acked).Round(time.Millisecond))
+		}
+	}
+}
+
+// walReplayed is what the gateway logs when a write-ahead log replay took something back.
+const walReplayed = "Replayed the write-ahead log"
 
 // promSamplesSince counts the samples of every series whose name matches the regular
 // expression, stamped from since to five minutes ahead (a replay faster than 1x stamps ahead

@@ -31,8 +31,9 @@ func (c *Collector) Kill() error {
 	}
 }
 
-// WaitLog waits until the collector's log has a line containing substr and returns the line.
-func (c *Collector) WaitLog(substr string, timeout time.Duration) (string, error) {
+// WaitLog waits until the collector's log has a line containing every one of substrs and
+// returns the line.
+func (c *Collector) WaitLog(timeout time.Duration, substrs ...string) (string, error) {
 	deadline := time.Now().Add(timeout)
 	for {
 		data, err := os.ReadFile(c.LogPath)
@@ -40,18 +41,27 @@ func (c *Collector) WaitLog(substr string, timeout time.Duration) (string, error
 			return "", err
 		}
 		for _, line := range strings.Split(string(data), "\n") {
-			if strings.Contains(line, substr) {
+			if containsAll(line, substrs) {
 				return line, nil
 			}
 		}
 		select {
 		case <-c.exited:
-			return "", fmt.Errorf("collector exited before logging %q:\n%s", substr, TailFile(c.LogPath, 20))
+			return "", fmt.Errorf("collector exited before logging a line with %q:\n%s", substrs, TailFile(c.LogPath, 20))
 		default:
 		}
 		if time.Now().After(deadline) {
-			return "", fmt.Errorf("no %q in the collector's log after %v", substr, timeout)
+			return "", fmt.Errorf("no line with %q in the collector's log after %v", substrs, timeout)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+func containsAll(line string, substrs []string) bool {
+	for _, s := range substrs {
+		if !strings.Contains(line, s) {
+			return false
+		}
+	}
+	return true
 }

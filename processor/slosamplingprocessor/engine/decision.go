@@ -68,9 +68,8 @@ type Output struct {
 	Decisions []Decision
 	// Late holds late spans of kept traces, with their trace's threshold.
 	Late ptrace.Traces
-	// With journal records on (SetJournal), Started lists the traces the call began to
-	// buffer, and Settled those whose spans followed an earlier decision (forwarded in Late,
-	// or dropped).
+	// With ReportSettlement on, Started lists the traces the call began to buffer, and
+	// Settled those whose spans followed an earlier decision (forwarded in Late, or dropped).
 	Started, Settled []pcommon.TraceID
 	// Journal is the batch's journal record (see SetJournal), valid until the next Ingest.
 	Journal []byte

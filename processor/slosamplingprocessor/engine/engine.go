@@ -36,6 +36,7 @@ type Engine struct {
 	staged                []stagedChunk
 	journalRoom           func() int64 // nil without journal records
 	journal               []byte
+	reportSettlement      bool // fill Output.Started and Output.Settled
 
 	buffer traceBuffer
 

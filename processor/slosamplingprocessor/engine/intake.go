@@ -140,7 +140,6 @@ func (e *Engine) commit(out *Output) {
 		e.budget.arrived(e.now, e.cfg.RateWindow.Nanoseconds())
 	}
 	started := 0
-	journaled := e.journalRoom != nil // Started and Settled serve the journal only
 	for i := range e.staged {
 		c := &e.staged[i]
 		t, buffered := e.buffer.get(c.id)
@@ -149,20 +148,20 @@ func (e *Engine) commit(out *Output) {
 				e.appendLate(out.Late, c, m)
 				e.budget.counted(float64(c.count))
 				e.lateSpans(c.count, true)
-				if journaled {
+				if e.reportSettlement {
 					out.Settled = append(out.Settled, c.id)
 				}
 				continue
 			}
 			if e.dropped.contains(c.id) {
 				e.lateSpans(c.count, false)
-				if journaled {
+				if e.reportSettlement {
 					out.Settled = append(out.Settled, c.id)
 				}
 				continue
 			}
 			t = e.buffer.start(c.id, c.tenant, e.now, e.now+e.cfg.TraceTimeout.Nanoseconds())
-			if journaled {
+			if e.reportSettlement {
 				out.Started = append(out.Started, c.id)
 			}
 			started++

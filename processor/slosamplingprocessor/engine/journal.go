@@ -59,6 +59,11 @@ func (e *Engine) SetJournal(room func() int64) {
 	}
 }
 
+// ReportSettlement makes Ingest list in Output.Started and Output.Settled the traces each
+// call began to buffer or settled, for a caller that holds its log's segments for them.
+// Turn it on before replaying a log, when journal records are still off.
+func (e *Engine) ReportSettlement() { e.reportSettlement = true }
+
 // journalRecord encodes the staged batch into e.journal.
 func (e *Engine) journalRecord() []byte {
 	used := e.encoder.used

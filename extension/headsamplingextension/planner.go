@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tailwise/tailwise/internal/cardinality"
+	"github.com/tailwise/tailwise/internal/neyman"
 )
 
 // OverflowName stands for the services beyond max_services and, within a service, for the
@@ -345,17 +346,14 @@ func (p *planner) hot(now time.Time, r *route) bool {
 }
 
 // allocate shares the input budget over the active routes and returns their target
-// probabilities: hot routes 1; every route at least its minimum representation; the rest of the
-// budget by Neyman allocation with costs (weight rate·σ·√spans), capped at each route's rate.
+// probabilities: hot routes 1; every route at least its minimum representation, even when the
+// minimums alone exceed what is left; the rest of the budget by neyman.Probabilities.
 func (p *planner) allocate(now time.Time, fleet float64) map[RouteKey]float64 {
-	type demand struct {
-		k            RouteKey
-		spans, floor float64 // spans per second: offered, and the minimum representation's
-		weight       float64
-	}
 	targets := map[RouteKey]float64{}
 	left := p.inputBudget()
-	var ds []demand
+	var keys []RouteKey
+	var strata []neyman.Stratum
+	floors := 0.0
 	for k, r := range p.routes {
 		if !r.hasRate || p.idle(now, r) {
 			continue
@@ -369,48 +367,19 @@ func (p *planner) allocate(now time.Time, fleet float64) map[RouteKey]float64 {
 			left -= lambda * r.spanRatio
 			continue
 		}
-		floor := math.Min(lambda, p.cfg.MinTracesPerMinute/60) * r.spanRatio
-		ds = append(ds, demand{k: k, spans: lambda * r.spanRatio, floor: floor, weight: lambda * r.sigma * math.Sqrt(r.spanRatio)})
+		minimum := math.Min(lambda, p.cfg.MinTracesPerMinute/60)
+		floors += minimum * r.spanRatio
+		keys = append(keys, k)
+		strata = append(strata, neyman.Stratum{Traces: lambda, Spans: lambda * r.spanRatio, Sigma: r.sigma, Minimum: minimum})
 	}
-	var floors, offered float64
-	for _, d := range ds {
-		floors += d.floor
-		offered += d.spans
-	}
-	switch {
-	case offered <= left:
-		for _, d := range ds {
-			targets[d.k] = 1
-		}
-		return targets
-	case floors >= left:
-		// The minimum representation alone exceeds what is left: every route keeps it anyway.
-		for _, d := range ds {
-			targets[d.k] = d.floor / d.spans
+	if floors >= left {
+		for i, k := range keys {
+			targets[k] = strata[i].Minimum / strata[i].Traces
 		}
 		return targets
 	}
-	take := func(level float64) float64 {
-		sum := 0.0
-		for _, d := range ds {
-			sum += math.Min(d.spans, math.Max(d.floor, level*d.weight))
-		}
-		return sum
-	}
-	lo, hi := 0.0, 1.0
-	for take(hi) < left {
-		hi *= 2
-	}
-	for range 100 {
-		mid := (lo + hi) / 2
-		if take(mid) < left {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	for _, d := range ds {
-		targets[d.k] = math.Min(d.spans, math.Max(d.floor, hi*d.weight)) / d.spans
+	for i, prob := range neyman.Probabilities(strata, left) {
+		targets[keys[i]] = prob
 	}
 	return targets
 }

@@ -1,6 +1,10 @@
 package engine
 
-import "math"
+import (
+	"math"
+
+	"github.com/tailwise/tailwise/internal/neyman"
+)
 
 // share sets every stratum's probability for an output target (spans per
 // second) and returns the output the probabilities predict.
@@ -13,12 +17,13 @@ import "math"
 //     the others send; one above it keeps its smallest first.
 //  3. The rest of the target is shared the same way over the tenants' other
 //     traffic; a tenant's floor is the cost of its strata's minimum
-//     representation. Each tenant's strata share its grant by allocate.
+//     representation. Each tenant's strata share its grant by
+//     neyman.Probabilities.
 func (e *Engine) share(target, violationCap float64) float64 {
 	w := e.pop.rateWeight
 	minRate := e.cfg.MinTracesPerStratumPerMinute / 60
 	claims := make([]claim, len(e.pop.tenants))
-	demands := make([][]demand, len(e.pop.tenants))
+	demands := make([][]neyman.Stratum, len(e.pop.tenants))
 	sampled := make([][]*stratum, len(e.pop.tenants))
 	floors := 0.0
 	for i, tn := range e.pop.tenants {
@@ -38,12 +43,12 @@ func (e *Engine) share(target, violationCap float64) float64 {
 			if st.name.Outcome == OutcomeViolation {
 				continue
 			}
-			d := demand{traceRate: scale * st.traceRate / w, spanRate: scale * st.spanRate / w, sigma: e.sigma(st), minRate: minRate}
+			d := neyman.Stratum{Traces: scale * st.traceRate / w, Spans: scale * st.spanRate / w, Sigma: e.sigma(st), Minimum: minRate}
 			demands[i] = append(demands[i], d)
 			sampled[i] = append(sampled[i], st)
-			claims[i].demand += d.spanRate
-			if d.traceRate > 0 {
-				claims[i].floor += math.Min(d.minRate, d.traceRate) * d.spanRate / d.traceRate
+			claims[i].demand += d.Spans
+			if d.Traces > 0 {
+				claims[i].floor += math.Min(d.Minimum, d.Traces) * d.Spans / d.Traces
 			}
 		}
 		floors += math.Min(claims[i].floor, claims[i].demand)
@@ -73,13 +78,13 @@ func (e *Engine) share(target, violationCap float64) float64 {
 	estimated := violating
 	for i, grant := range waterFill(claims, math.Max(floors, target-violating)) {
 		e.pop.tenants[i].sampledGrant = grant
-		for j, p := range allocate(demands[i], grant) {
+		for j, p := range neyman.Probabilities(demands[i], grant) {
 			st, d := sampled[i][j], demands[i][j]
 			st.probability, st.floorProbability = p, 1
-			if d.traceRate > 0 {
-				st.floorProbability = min(1, d.minRate/d.traceRate)
+			if d.Traces > 0 {
+				st.floorProbability = min(1, d.Minimum/d.Traces)
 			}
-			estimated += p * demands[i][j].spanRate
+			estimated += p * d.Spans
 		}
 	}
 	return estimated

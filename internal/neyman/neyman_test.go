@@ -1,4 +1,4 @@
-package engine
+package neyman
 
 import (
 	"math"
@@ -9,88 +9,88 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func keptSpans(strata []demand, probs []float64) float64 {
+func keptSpans(strata []Stratum, probs []float64) float64 {
 	total := 0.0
 	for i, d := range strata {
-		total += probs[i] * d.spanRate
+		total += probs[i] * d.Spans
 	}
 	return total
 }
 
-func TestAllocate(t *testing.T) {
+func TestProbabilities(t *testing.T) {
 	tests := []struct {
 		name   string
-		strata []demand
+		strata []Stratum
 		budget float64
-		check  func(t *testing.T, strata []demand, probs []float64)
+		check  func(t *testing.T, strata []Stratum, probs []float64)
 	}{
 		{
 			name:   "everything fits",
-			strata: []demand{{traceRate: 1, spanRate: 10, sigma: 0.1}, {traceRate: 2, spanRate: 20, sigma: 0.1}},
+			strata: []Stratum{{Traces: 1, Spans: 10, Sigma: 0.1}, {Traces: 2, Spans: 20, Sigma: 0.1}},
 			budget: 100,
-			check: func(t *testing.T, _ []demand, probs []float64) {
+			check: func(t *testing.T, _ []Stratum, probs []float64) {
 				assert.Equal(t, []float64{1, 1}, probs)
 			},
 		},
 		{
 			name:   "spends exactly the budget",
-			strata: []demand{{traceRate: 100, spanRate: 1000, sigma: 0.1}, {traceRate: 50, spanRate: 2000, sigma: 0.3}},
+			strata: []Stratum{{Traces: 100, Spans: 1000, Sigma: 0.1}, {Traces: 50, Spans: 2000, Sigma: 0.3}},
 			budget: 300,
-			check: func(t *testing.T, strata []demand, probs []float64) {
+			check: func(t *testing.T, strata []Stratum, probs []float64) {
 				assert.InDelta(t, 300, keptSpans(strata, probs), 1e-6)
 			},
 		},
 		{
 			name: "neyman: kept traces proportional to sigma at equal rates and costs",
-			strata: []demand{
-				{traceRate: 100, spanRate: 1000, sigma: 0.1},
-				{traceRate: 100, spanRate: 1000, sigma: 0.2},
+			strata: []Stratum{
+				{Traces: 100, Spans: 1000, Sigma: 0.1},
+				{Traces: 100, Spans: 1000, Sigma: 0.2},
 			},
 			budget: 300,
-			check: func(t *testing.T, _ []demand, probs []float64) {
+			check: func(t *testing.T, _ []Stratum, probs []float64) {
 				assert.InDelta(t, 2, probs[1]/probs[0], 1e-6)
 			},
 		},
 		{
 			name: "neyman: costlier traces get fewer by the square root of the cost",
-			strata: []demand{
-				{traceRate: 100, spanRate: 100, sigma: 0.1},
-				{traceRate: 100, spanRate: 400, sigma: 0.1},
+			strata: []Stratum{
+				{Traces: 100, Spans: 100, Sigma: 0.1},
+				{Traces: 100, Spans: 400, Sigma: 0.1},
 			},
 			budget: 100,
-			check: func(t *testing.T, _ []demand, probs []float64) {
+			check: func(t *testing.T, _ []Stratum, probs []float64) {
 				assert.InDelta(t, 2, probs[0]/probs[1], 1e-6)
 			},
 		},
 		{
 			name: "minimum representation for a rare route",
-			strata: []demand{
-				{traceRate: 1000, spanRate: 10000, sigma: 0.1, minRate: 1.0 / 60},
-				{traceRate: 0.001, spanRate: 0.01, sigma: 0.0001, minRate: 1.0 / 60},
+			strata: []Stratum{
+				{Traces: 1000, Spans: 10000, Sigma: 0.1, Minimum: 1.0 / 60},
+				{Traces: 0.001, Spans: 0.01, Sigma: 0.0001, Minimum: 1.0 / 60},
 			},
 			budget: 100,
-			check: func(t *testing.T, strata []demand, probs []float64) {
+			check: func(t *testing.T, strata []Stratum, probs []float64) {
 				assert.Equal(t, 1.0, probs[1], "a route rarer than the minimum is kept whole")
 				assert.InDelta(t, 100, keptSpans(strata, probs), 1e-6)
 			},
 		},
 		{
 			name: "minimums alone exceed the budget: scaled down evenly",
-			strata: []demand{
-				{traceRate: 1, spanRate: 100, sigma: 0.1, minRate: 1},
-				{traceRate: 1, spanRate: 100, sigma: 0.1, minRate: 1},
+			strata: []Stratum{
+				{Traces: 1, Spans: 100, Sigma: 0.1, Minimum: 1},
+				{Traces: 1, Spans: 100, Sigma: 0.1, Minimum: 1},
 			},
 			budget: 100,
-			check: func(t *testing.T, strata []demand, probs []float64) {
+			check: func(t *testing.T, strata []Stratum, probs []float64) {
 				assert.InDelta(t, 0.5, probs[0], 1e-9)
 				assert.InDelta(t, 0.5, probs[1], 1e-9)
 			},
 		},
 		{
 			name:   "a stratum without arrivals keeps probability 1",
-			strata: []demand{{}, {traceRate: 10, spanRate: 100, sigma: 0.1}},
+			strata: []Stratum{{}, {Traces: 10, Spans: 100, Sigma: 0.1}},
 			budget: 10,
-			check: func(t *testing.T, _ []demand, probs []float64) {
+			check: func(t *testing.T, _ []Stratum, probs []float64) {
 				assert.Equal(t, 1.0, probs[0])
 				assert.InDelta(t, 0.1, probs[1], 1e-6)
 			},
@@ -98,7 +98,7 @@ func TestAllocate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			probs := allocate(tt.strata, tt.budget)
+			probs := Probabilities(tt.strata, tt.budget)
 			for _, p := range probs {
 				assert.True(t, p >= 0 && p <= 1, "probability %v", p)
 			}
@@ -107,24 +107,24 @@ func TestAllocate(t *testing.T) {
 	}
 }
 
-func TestAllocateRandomisedStaysInBudgetAndRange(t *testing.T) {
+func TestProbabilitiesRandomisedStaysInBudgetAndRange(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for range 2000 {
-		strata := make([]demand, 1+rng.IntN(20))
+		strata := make([]Stratum, 1+rng.IntN(20))
 		offered := 0.0
 		for i := range strata {
 			traces := rng.ExpFloat64() * 10
 			if rng.IntN(5) == 0 {
 				traces = 0
 			}
-			strata[i] = demand{traceRate: traces, spanRate: traces * (1 + rng.Float64()*50), sigma: rng.Float64(), minRate: rng.Float64() / 60}
-			offered += strata[i].spanRate
+			strata[i] = Stratum{Traces: traces, Spans: traces * (1 + rng.Float64()*50), Sigma: rng.Float64(), Minimum: rng.Float64() / 60}
+			offered += strata[i].Spans
 		}
 		budget := rng.Float64() * offered * 1.2
 		if rng.IntN(10) == 0 {
 			budget = 0
 		}
-		probs := allocate(strata, budget)
+		probs := Probabilities(strata, budget)
 		for _, p := range probs {
 			require.False(t, math.IsNaN(p))
 			require.True(t, p >= 0 && p <= 1, "probability %v", p)

@@ -17,6 +17,7 @@ import (
 	"github.com/tailwise/tailwise/extension/headsamplingextension"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
 	"github.com/tailwise/tailwise/internal/periodic"
+	"github.com/tailwise/tailwise/internal/wal"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/internal/metadata"
 )
@@ -136,32 +137,16 @@ func (p *sloSampler) advance(ctx context.Context) {
 	}
 }
 
-// ConsumeTraces buffers td. A batch that cannot fit even after early
-// decisions is refused with a retryable error. With the wal option, td is acknowledged
-// once its record is durable.
+// ConsumeTraces buffers td. A batch that cannot fit even after early decisions is refused
+// with a retryable error. With the wal option, td is acknowledged once its record is durable;
+// the engine refuses a batch the log has no room for before taking any of it, so that the
+// sender's retry duplicates nothing.
 func (p *sloSampler) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
 	spans := td.SpanCount()
 	p.telemetry.ProcessorSloSamplingSpansReceived.Add(ctx, int64(spans))
 	if p.head != nil {
 		p.head.intake(p.now(), td)
 	}
-	if p.journal == nil {
-		p.mu.Lock()
-		out, err := p.engine.Ingest(p.now(), td)
-		p.mu.Unlock()
-		if err != nil {
-			return err
-		}
-		p.forward(ctx, out.Decisions, out.Late, nil)
-		return nil
-	}
-	return p.consumeJournaled(ctx, td, spans)
-}
-
-// consumeJournaled buffers td and logs the engine's record of it, and acknowledges it once
-// the log is durable. The engine refuses a batch the log has no room for before taking any
-// of it, so that the sender's retry duplicates nothing.
-func (p *sloSampler) consumeJournaled(ctx context.Context, td ptrace.Traces, spans int) error {
 	p.mu.Lock()
 	now := p.now()
 	out, err := p.engine.Ingest(now, td)
@@ -169,7 +154,10 @@ func (p *sloSampler) consumeJournaled(ctx context.Context, td ptrace.Traces, spa
 		p.mu.Unlock()
 		return err
 	}
-	pos, err := p.journal.appendBatch(now, out.Journal, out.Started)
+	var logged wal.Position
+	if p.journal != nil {
+		logged, err = p.journal.appendBatch(now, out.Journal, out.Started)
+	}
 	p.mu.Unlock()
 	if err != nil {
 		// The engine holds the spans but cannot vouch for them: the sender's retry may
@@ -178,7 +166,10 @@ func (p *sloSampler) consumeJournaled(ctx context.Context, td ptrace.Traces, spa
 		return err
 	}
 	p.forward(ctx, out.Decisions, out.Late, out.Settled)
-	return p.journal.log.WaitDurable(pos)
+	if p.journal == nil {
+		return nil
+	}
+	return p.journal.log.WaitDurable(logged)
 }
 
 // recover takes back the undecided traces of the log, with their arrival times.

@@ -55,11 +55,7 @@ func testKill9(t *testing.T, killAtRecovery bool) {
 	env := harness.GatewayEnv(t, be, tenant)
 	env["TAILWISE_TRACE_BUDGET_SPANS"] = "1000000" // keep every trace: each missing one is a loss
 	col := harness.StartGatewayWithEnv(t, env, nil)
-	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := harness.ConnectOTLP(t, col.OTLPGRPC, tenant.Token)
 
 	player, err := replay.NewPlayer([]string{filepath.Join(harness.RepoRoot(), "test", "recordings", "webshop.jsonl.zst")},
 		replay.Options{Speed: crashSpeed, Loops: 1, ShiftTime: true, RewriteIDs: true}, nil)

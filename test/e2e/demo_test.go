@@ -29,11 +29,7 @@ func TestDemoConfigRuns(t *testing.T) {
 		map[string]string{"TAILWISE_DEMO_DIR": dir},
 		"127.0.0.1:4317", "127.0.0.1:4318", "127.0.0.1:8888", "127.0.0.1:8889", "127.0.0.1:55679")
 
-	client, err := harness.DialOTLP("127.0.0.1:4317", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := harness.ConnectOTLP(t, "127.0.0.1:4317", "")
 	service := "demo-" + randomHex(3)
 	start := time.Now()
 	td, ids := makeTraces(service, 5, start)
@@ -76,7 +72,7 @@ func TestDemoConfigRuns(t *testing.T) {
 		}
 	})
 
-	err = harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
+	err := harness.Eventually(30*time.Second, 500*time.Millisecond, func() error {
 		body, err := scrapeOpenMetrics("http://127.0.0.1:8889/metrics")
 		if err != nil {
 			return err

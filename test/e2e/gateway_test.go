@@ -24,11 +24,7 @@ func TestGatewayDeliversToRealBackends(t *testing.T) {
 	tenant := harness.NewTenant("team-a")
 	col := harness.StartGateway(t, be, tenant)
 
-	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := harness.ConnectOTLP(t, col.OTLPGRPC, tenant.Token)
 
 	service := "e2e-shop-" + randomHex(3)
 	start := time.Now()
@@ -227,11 +223,7 @@ func TestRemoteWriteOptionDeliversToPrometheus(t *testing.T) {
 	be := harness.StartBackends(t)
 	tenant := harness.NewTenant("team-a")
 	col := harness.StartGatewayWith(t, be, []string{filepath.Join(harness.RepoRoot(), "configs", "gateway-remote-write.yaml")}, tenant)
-	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := harness.ConnectOTLP(t, col.OTLPGRPC, tenant.Token)
 
 	service := "e2e-rw-" + randomHex(3)
 	start := time.Now()
@@ -262,7 +254,7 @@ func TestRemoteWriteOptionDeliversToPrometheus(t *testing.T) {
 		}
 	}
 	query := fmt.Sprintf(`slo_request_duration_milliseconds_bucket{job=%q}`, service)
-	err = harness.Eventually(60*time.Second, time.Second, func() error {
+	err := harness.Eventually(60*time.Second, time.Second, func() error {
 		exemplars, err := harness.PromExemplars(be.PrometheusURL, query, start.Add(-time.Minute), time.Now())
 		if err != nil {
 			return err

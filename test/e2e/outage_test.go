@@ -24,11 +24,7 @@ func TestBackendOutagesLoseNothing(t *testing.T) {
 	be := harness.StartBackends(t)
 	tenant := harness.NewTenant("team-a")
 	col := harness.StartGateway(t, be, tenant)
-	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := harness.ConnectOTLP(t, col.OTLPGRPC, tenant.Token)
 
 	for _, backend := range []string{"loki", "prometheus", "jaeger"} {
 		t.Run(backend, func(t *testing.T) {

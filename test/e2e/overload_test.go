@@ -170,11 +170,7 @@ func TestGatewayOverload(t *testing.T) {
 		// By then the sampler has decided what the overload left in its buffer, the memory_limiter
 		// has checked the heap again, and the quota buckets have refilled.
 		time.Sleep(time.Until(overloadEnd.Add(recoveryPause)))
-		client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer client.Close()
+		client := harness.ConnectOTLP(t, col.OTLPGRPC, tenant.Token)
 		td, ids := makeTraces("overload-probe-"+randomHex(3), 10, time.Now())
 		failAll(td)
 		probeIDs = ids

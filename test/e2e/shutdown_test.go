@@ -19,11 +19,7 @@ func TestSIGTERMDecidesAndFlushesBufferedTraces(t *testing.T) {
 	tenant := harness.NewTenant("team-a")
 	env := harness.GatewayEnv(t, be, tenant)
 	col := harness.StartGatewayWithEnv(t, env, nil)
-	client, err := harness.DialOTLP(col.OTLPGRPC, tenant.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := harness.ConnectOTLP(t, col.OTLPGRPC, tenant.Token)
 
 	td, ids := makeTraces("shutdown-"+randomHex(3), 50, time.Now())
 	failAll(td)

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"testing"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -32,6 +33,18 @@ func DialOTLP(addr, token string) (*OTLPClient, error) {
 		headers = []string{"authorization", "Bearer " + token}
 	}
 	return DialOTLPWithHeaders(addr, headers...)
+}
+
+// ConnectOTLP dials addr as DialOTLP does for the length of the test, and fails the test if
+// it cannot.
+func ConnectOTLP(t testing.TB, addr, token string) *OTLPClient {
+	t.Helper()
+	c, err := DialOTLP(addr, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
 }
 
 // DialOTLPWithHeaders connects to addr (host:port) without TLS and sends the headers (key,

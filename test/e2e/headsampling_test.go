@@ -196,7 +196,8 @@ func TestHeadSamplingWithJaegerRemoteClient(t *testing.T) {
 		"-endpoint", otlpAddr, "-sampling-url", samplingURL, "-poll", hsPoll.String(),
 		"-rate", fmt.Sprint(hsRate), "-duration", hsDuration.String(),
 		"-slow-route", hsSlowRoute, "-slow-from", hsSlowFrom.String(), "-slow-until", hsSlowUntil.String(),
-		"-objective", "2s", "-out", reportPath)
+		"-objective", "2s", "-out", reportPath,
+		"-routes", filepath.Join(harness.RepoRoot(), "test", "recordings", "webshop", "routes.json"))
 	if out, err := client.CombinedOutput(); err != nil {
 		t.Fatalf("client: %v\n%s\ncollector log:\n%s", err, out, harness.TailFile(col.LogPath, 30))
 	} else {

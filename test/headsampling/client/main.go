@@ -38,43 +38,42 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// call is one span of a route's tree: its service, name, kind, median latency and children.
+// call is one span of a route's tree: its service, name, kind (server or client), median
+// latency and children.
 type call struct {
-	service, name string
-	kind          trace.SpanKind
-	medianMs      float64
-	children      []call
+	Service  string  `json:"service"`
+	Name     string  `json:"name"`
+	Kind     string  `json:"kind"`
+	MedianMs float64 `json:"median_ms"`
+	Children []call  `json:"children"`
 }
 
 type route struct {
-	name   string
-	weight float64
-	root   call
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"`
+	Root   call    `json:"root"`
 }
 
-// routes are test/recordings/webshop's.
-var routes = []route{
-	{"GET /", 0.40, call{"frontend", "GET /", trace.SpanKindServer, 40, []call{
-		{"catalog", "ListProducts", trace.SpanKindServer, 12, []call{{"catalog", "SELECT products", trace.SpanKindClient, 5, nil}}},
-		{"ads", "GetAds", trace.SpanKindServer, 8, nil},
-	}}},
-	{"GET /product/{id}", 0.30, call{"frontend", "GET /product/{id}", trace.SpanKindServer, 35, []call{
-		{"catalog", "GetProduct", trace.SpanKindServer, 9, []call{{"catalog", "SELECT products", trace.SpanKindClient, 4, nil}}},
-		{"recommendation", "ListRecommendations", trace.SpanKindServer, 20, nil},
-	}}},
-	{"POST /cart", 0.18, call{"frontend", "POST /cart", trace.SpanKindServer, 25, []call{
-		{"cart", "AddItem", trace.SpanKindServer, 10, []call{{"cart", "HSET cart", trace.SpanKindClient, 2, nil}}},
-	}}},
-	{"POST /checkout", 0.10, call{"frontend", "POST /checkout", trace.SpanKindServer, 180, []call{
-		{"checkout", "PlaceOrder", trace.SpanKindServer, 150, []call{
-			{"cart", "GetCart", trace.SpanKindServer, 6, nil},
-			{"payment", "Charge", trace.SpanKindServer, 60, nil},
-			{"shipping", "GetQuote", trace.SpanKindServer, 30, nil},
-		}},
-	}}},
-	{"GET /cart", 0.02, call{"frontend", "GET /cart", trace.SpanKindServer, 20, []call{
-		{"cart", "GetCart", trace.SpanKindServer, 6, nil},
-	}}},
+// routes are test/recordings/webshop's, read from its routes.json (-routes).
+var routes []route
+
+func readRoutes(path string) ([]route, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rs []route
+	if err := json.Unmarshal(data, &rs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rs, nil
+}
+
+func spanKind(kind string) trace.SpanKind {
+	if kind == "client" {
+		return trace.SpanKindClient
+	}
+	return trace.SpanKindServer
 }
 
 func services() []string {
@@ -82,16 +81,16 @@ func services() []string {
 	var out []string
 	var walk func(c call)
 	walk = func(c call) {
-		if !seen[c.service] {
-			seen[c.service] = true
-			out = append(out, c.service)
+		if !seen[c.Service] {
+			seen[c.Service] = true
+			out = append(out, c.Service)
 		}
-		for _, ch := range c.children {
+		for _, ch := range c.Children {
 			walk(ch)
 		}
 	}
 	for _, r := range routes {
-		walk(r.root)
+		walk(r.Root)
 	}
 	return out
 }
@@ -251,9 +250,14 @@ func main() {
 	slowMs := flag.Float64("slow-ms", 2500, "median latency of the slow route while it is slow (at least objective + 10 %)")
 	objective := flag.Duration("objective", 2*time.Second, "the slow route's latency objective: normal latencies stay below it, slow ones above")
 	out := flag.String("out", "-", "where to write the JSON report (- for stdout)")
+	routesFile := flag.String("routes", "../../recordings/webshop/routes.json", "the web shop's routes")
 	flag.Parse()
 	if *poll < time.Second || *poll > 5*time.Second {
 		log.Fatalf("-poll %v: use 1s to 5s", *poll)
+	}
+	var err error
+	if routes, err = readRoutes(*routesFile); err != nil {
+		log.Fatalf("-routes: %v", err)
 	}
 
 	ctx := context.Background()
@@ -303,7 +307,7 @@ func main() {
 	rep := &Report{RequestsPerSec: *rate, PollInterval: poll.String(), SlowRoute: *slowRoute,
 		ObjectiveMs: sh.objective, Routes: map[string]*RouteLine{}}
 	for _, r := range routes {
-		rep.Routes[r.name] = &RouteLine{SpansPerRequest: countSpans(r.root)}
+		rep.Routes[r.Name] = &RouteLine{SpansPerRequest: countSpans(r.Root)}
 	}
 	start := time.Now()
 	rep.Start = start
@@ -327,19 +331,19 @@ func main() {
 		}
 		slow := *slowRoute != "" && now.Sub(start) >= *slowFrom && (*slowUntil == 0 || now.Sub(start) < *slowUntil)
 		r := sh.pickRoute()
-		sampled, violating, tid := sh.request(ctx, r, now, slow && r.name == *slowRoute)
+		sampled, violating, tid := sh.request(ctx, r, now, slow && r.Name == *slowRoute)
 		sec := int(now.Sub(start) / time.Second)
 		for len(rep.PerSecond) <= sec {
 			rep.PerSecond = append(rep.PerSecond, Second{Second: len(rep.PerSecond), Requests: map[string]int{}, Sampled: map[string]int{}})
 		}
 		ps := &rep.PerSecond[sec]
-		line := rep.Routes[r.name]
+		line := rep.Routes[r.Name]
 		line.Requests++
-		ps.Requests[r.name]++
+		ps.Requests[r.Name]++
 		rep.SpansGenerated += line.SpansPerRequest
 		if sampled {
 			line.Sampled++
-			ps.Sampled[r.name]++
+			ps.Sampled[r.Name]++
 			ps.SpansSent += line.SpansPerRequest
 		}
 		if violating {
@@ -403,7 +407,7 @@ func main() {
 
 func countSpans(c call) int {
 	n := 1
-	for _, ch := range c.children {
+	for _, ch := range c.Children {
 		n += countSpans(ch)
 	}
 	return n
@@ -412,10 +416,10 @@ func countSpans(c call) int {
 func (s *shop) pickRoute() route {
 	x := s.rng.Float64()
 	for _, r := range routes {
-		if x < r.weight {
+		if x < r.Weight {
 			return r
 		}
-		x -= r.weight
+		x -= r.Weight
 	}
 	return routes[0]
 }
@@ -436,28 +440,28 @@ func (s *shop) duration(medianMs float64) time.Duration {
 // explicit timestamps. It returns whether the SDK sampled it, whether it breaks the latency
 // objective, and its trace id.
 func (s *shop) request(ctx context.Context, r route, end time.Time, slow bool) (sampled, violating bool, traceID string) {
-	failed := r.name == "POST /checkout" && s.rng.Float64() < 0.06
-	total := s.duration(r.root.medianMs)
+	failed := r.Name == "POST /checkout" && s.rng.Float64() < 0.06
+	total := s.duration(r.Root.MedianMs)
 	if slow {
 		// At least 10 % over the objective, whatever the draw.
 		total = time.Duration(math.Max(s.slowMs*math.Exp(0.2*s.rng.NormFloat64()), 1.1*s.objective) * float64(time.Millisecond))
 	}
-	if r.name == s.slowRoute && float64(total)/float64(time.Millisecond) > s.objective {
+	if r.Name == s.slowRoute && float64(total)/float64(time.Millisecond) > s.objective {
 		violating = true
 	}
-	sc := s.span(ctx, r.name, r.root, true, end.Add(-total), total, failed)
+	sc := s.span(ctx, r.Name, r.Root, true, end.Add(-total), total, failed)
 	return sc.IsSampled(), violating, sc.TraceID().String()
 }
 
 func (s *shop) span(ctx context.Context, routeName string, c call, root bool, start time.Time, dur time.Duration, failed bool) trace.SpanContext {
-	opts := []trace.SpanStartOption{trace.WithSpanKind(c.kind), trace.WithTimestamp(start)}
+	opts := []trace.SpanStartOption{trace.WithSpanKind(spanKind(c.Kind)), trace.WithTimestamp(start)}
 	if root {
 		method, path, _ := strings.Cut(routeName, " ")
 		opts = append(opts, trace.WithNewRoot(), trace.WithAttributes(
 			attribute.String("http.request.method", method),
 			attribute.String("http.route", path)))
 	}
-	ctx, sp := s.tracers[c.service].Start(ctx, c.name, opts...)
+	ctx, sp := s.tracers[c.Service].Start(ctx, c.Name, opts...)
 	defer sp.End(trace.WithTimestamp(start.Add(dur)))
 	if root {
 		status := 200
@@ -466,13 +470,13 @@ func (s *shop) span(ctx context.Context, routeName string, c call, root bool, st
 		}
 		sp.SetAttributes(attribute.Int("http.response.status_code", status))
 	}
-	if failed && (c.service == "payment" || root || c.service == "checkout") {
+	if failed && (c.Service == "payment" || root || c.Service == "checkout") {
 		sp.SetStatus(codes.Error, "payment declined by issuer")
 	}
 	// children run one after another inside the parent's time
 	offset := dur / 10
-	for _, child := range c.children {
-		cd := s.duration(child.medianMs)
+	for _, child := range c.Children {
+		cd := s.duration(child.MedianMs)
 		if offset+cd > dur {
 			cd = max(dur-offset, time.Millisecond)
 		}

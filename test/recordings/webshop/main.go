@@ -8,6 +8,8 @@
 package main
 
 import (
+	_ "embed"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
@@ -24,41 +26,40 @@ import (
 	"github.com/tailwise/tailwise/test/harness"
 )
 
+// call is one span of a route's tree: its service, name, kind (server or client), median
+// latency and children.
 type call struct {
-	service, name string
-	kind          ptrace.SpanKind
-	medianMs      float64
-	children      []call
+	Service  string  `json:"service"`
+	Name     string  `json:"name"`
+	Kind     string  `json:"kind"`
+	MedianMs float64 `json:"median_ms"`
+	Children []call  `json:"children"`
 }
 
 type route struct {
-	name   string
-	weight float64
-	root   call
+	Name   string  `json:"name"`
+	Weight float64 `json:"weight"`
+	Root   call    `json:"root"`
 }
 
-var routes = []route{
-	{"GET /", 0.40, call{"frontend", "GET /", ptrace.SpanKindServer, 40, []call{
-		{"catalog", "ListProducts", ptrace.SpanKindServer, 12, []call{{"catalog", "SELECT products", ptrace.SpanKindClient, 5, nil}}},
-		{"ads", "GetAds", ptrace.SpanKindServer, 8, nil},
-	}}},
-	{"GET /product/{id}", 0.30, call{"frontend", "GET /product/{id}", ptrace.SpanKindServer, 35, []call{
-		{"catalog", "GetProduct", ptrace.SpanKindServer, 9, []call{{"catalog", "SELECT products", ptrace.SpanKindClient, 4, nil}}},
-		{"recommendation", "ListRecommendations", ptrace.SpanKindServer, 20, nil},
-	}}},
-	{"POST /cart", 0.18, call{"frontend", "POST /cart", ptrace.SpanKindServer, 25, []call{
-		{"cart", "AddItem", ptrace.SpanKindServer, 10, []call{{"cart", "HSET cart", ptrace.SpanKindClient, 2, nil}}},
-	}}},
-	{"POST /checkout", 0.10, call{"frontend", "POST /checkout", ptrace.SpanKindServer, 180, []call{
-		{"checkout", "PlaceOrder", ptrace.SpanKindServer, 150, []call{
-			{"cart", "GetCart", ptrace.SpanKindServer, 6, nil},
-			{"payment", "Charge", ptrace.SpanKindServer, 60, nil},
-			{"shipping", "GetQuote", ptrace.SpanKindServer, 30, nil},
-		}},
-	}}},
-	{"GET /cart", 0.02, call{"frontend", "GET /cart", ptrace.SpanKindServer, 20, []call{
-		{"cart", "GetCart", ptrace.SpanKindServer, 6, nil},
-	}}},
+// routesJSON is the web shop's routes, shared with test/headsampling/client.
+//
+//go:embed routes.json
+var routesJSON []byte
+
+var routes = func() []route {
+	var rs []route
+	if err := json.Unmarshal(routesJSON, &rs); err != nil {
+		panic(fmt.Sprintf("routes.json: %v", err))
+	}
+	return rs
+}()
+
+func spanKind(kind string) ptrace.SpanKind {
+	if kind == "client" {
+		return ptrace.SpanKindClient
+	}
+	return ptrace.SpanKindServer
 }
 
 type generator struct {
@@ -111,10 +112,10 @@ func main() {
 func (g *generator) pickRoute() route {
 	x := g.rng.Float64()
 	for _, r := range routes {
-		if x < r.weight {
+		if x < r.Weight {
 			return r
 		}
-		x -= r.weight
+		x -= r.Weight
 	}
 	return routes[0]
 }
@@ -128,9 +129,9 @@ func (g *generator) request(end time.Time) error {
 	}
 	td := ptrace.NewTraces()
 	ld := plog.NewLogs()
-	failed := r.name == "POST /checkout" && g.rng.Float64() < 0.06
-	total := g.duration(r.root.medianMs)
-	g.span(td, ld, r.name, r.root, tid, pcommon.SpanID{}, end.Add(-total), total, failed)
+	failed := r.Name == "POST /checkout" && g.rng.Float64() < 0.06
+	total := g.duration(r.Root.MedianMs)
+	g.span(td, ld, r.Name, r.Root, tid, pcommon.SpanID{}, end.Add(-total), total, failed)
 	if err := g.client.SendTraces(td); err != nil {
 		return err
 	}
@@ -154,17 +155,17 @@ func (g *generator) span(td ptrace.Traces, ld plog.Logs, routeName string, c cal
 		sid[i] = byte(g.rng.UintN(256))
 	}
 	rs := td.ResourceSpans().AppendEmpty()
-	rs.Resource().Attributes().PutStr("service.name", c.service)
+	rs.Resource().Attributes().PutStr("service.name", c.Service)
 	rs.Resource().Attributes().PutStr("deployment.environment.name", "demo")
 	sp := rs.ScopeSpans().AppendEmpty().Spans().AppendEmpty()
 	sp.SetTraceID(tid)
 	sp.SetSpanID(sid)
 	sp.SetParentSpanID(parent)
-	sp.SetName(c.name)
-	sp.SetKind(c.kind)
+	sp.SetName(c.Name)
+	sp.SetKind(spanKind(c.Kind))
 	sp.SetStartTimestamp(pcommon.NewTimestampFromTime(start))
 	sp.SetEndTimestamp(pcommon.NewTimestampFromTime(start.Add(dur)))
-	if c.service == "frontend" && parent.IsEmpty() {
+	if c.Service == "frontend" && parent.IsEmpty() {
 		method, path, _ := strings.Cut(routeName, " ")
 		sp.Attributes().PutStr("http.request.method", method)
 		sp.Attributes().PutStr("http.route", path)
@@ -173,10 +174,10 @@ func (g *generator) span(td ptrace.Traces, ld plog.Logs, routeName string, c cal
 			status = 502
 		}
 		sp.Attributes().PutInt("http.response.status_code", status)
-		g.durations[[2]string{c.service, routeName}] = append(g.durations[[2]string{c.service, routeName}],
+		g.durations[[2]string{c.Service, routeName}] = append(g.durations[[2]string{c.Service, routeName}],
 			sample{float64(dur) / float64(time.Millisecond), tid, sid, start.Add(dur)})
 	}
-	isFailure := failed && (c.service == "payment" || (c.service == "frontend" && parent.IsEmpty()) || c.service == "checkout")
+	isFailure := failed && (c.Service == "payment" || (c.Service == "frontend" && parent.IsEmpty()) || c.Service == "checkout")
 	if isFailure {
 		sp.Status().SetCode(ptrace.StatusCodeError)
 		sp.Status().SetMessage("payment declined by issuer")
@@ -185,8 +186,8 @@ func (g *generator) span(td ptrace.Traces, ld plog.Logs, routeName string, c cal
 
 	// children run one after another inside the parent's time
 	offset := dur / 10
-	for _, child := range c.children {
-		cd := g.duration(child.medianMs)
+	for _, child := range c.Children {
+		cd := g.duration(child.MedianMs)
 		if offset+cd > dur {
 			cd = max(dur-offset, time.Millisecond)
 		}
@@ -197,11 +198,11 @@ func (g *generator) span(td ptrace.Traces, ld plog.Logs, routeName string, c cal
 
 // logs writes the service's log lines, each service with its own way of carrying trace context.
 func (g *generator) logs(ld plog.Logs, c call, tid pcommon.TraceID, sid pcommon.SpanID, at time.Time, failed bool) {
-	if c.kind != ptrace.SpanKindServer {
+	if c.Kind != "server" {
 		return
 	}
 	rl := ld.ResourceLogs().AppendEmpty()
-	rl.Resource().Attributes().PutStr("service.name", c.service)
+	rl.Resource().Attributes().PutStr("service.name", c.Service)
 	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
 	lr.SetTimestamp(pcommon.NewTimestampFromTime(at))
 	lr.SetObservedTimestamp(pcommon.NewTimestampFromTime(at.Add(3 * time.Millisecond)))
@@ -212,11 +213,11 @@ func (g *generator) logs(ld plog.Logs, c call, tid pcommon.TraceID, sid pcommon.
 		lr.SetSeverityText("ERROR")
 	}
 	tHex, sHex := tid.String(), sid.String()
-	switch c.service {
+	switch c.Service {
 	case "frontend": // trace context in the record's fields, as OTel SDK log bridges do
 		lr.SetTraceID(tid)
 		lr.SetSpanID(sid)
-		lr.Body().SetStr(fmt.Sprintf("request served: %s", c.name))
+		lr.Body().SetStr(fmt.Sprintf("request served: %s", c.Name))
 	case "checkout": // logfmt text
 		msg := "order placed"
 		if failed {
@@ -238,7 +239,7 @@ func (g *generator) logs(ld plog.Logs, c call, tid pcommon.TraceID, sid pcommon.
 	case "shipping": // Spring Sleuth style prefix
 		lr.Body().SetStr(fmt.Sprintf("[shipping,%s,%s,true] quote computed", tHex, sHex))
 	default: // ids as attributes
-		lr.Body().SetStr(c.name + " done")
+		lr.Body().SetStr(c.Name + " done")
 		lr.Attributes().PutStr("trace_id", tHex)
 		lr.Attributes().PutStr("span_id", sHex)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,6 +21,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/tailwise/tailwise/internal/cputime"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
 
@@ -275,11 +275,11 @@ func BenchmarkIngestWAL(b *testing.B) {
 
 const concurrentSenders = 16
 
-// processCPU is the CPU time the process has used so far, user and system.
+// processCPU is the CPU time the process has used so far.
 func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	cpu, err := cputime.Process()
+	if err != nil {
 		b.Fatal(err)
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return cpu
 }

@@ -1,0 +1,138 @@
+package tracedecisionprocessor
+
+import (
+	"context"
+	"encoding/binary"
+	"sync"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/tailwise/tailwise/extension/tracedecisionextension"
+	"github.com/tailwise/tailwise/extension/tracedecisionextension/tracedecisiontest"
+	"github.com/tailwise/tailwise/internal/cputime"
+	"github.com/tailwise/tailwise/internal/wal"
+	"github.com/tailwise/tailwise/processor/tracedecisionprocessor/internal/metadata"
+)
+
+const (
+	heldBatchesPerRun  = 400
+	tracesPerHeldBatch = 10
+	recordsPerTrace    = 10
+	holdSenders        = 16
+)
+
+// heldBatch returns batch n of a run: log records of tracesPerHeldBatch traces, each with
+// recordsPerTrace records of a typical application log line, and the traces' ids.
+func heldLogBatch(seed uint64, n int) (plog.Logs, []pcommon.TraceID) {
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", "checkout")
+	rl.Resource().Attributes().PutStr("tenant.id", "team-a")
+	lrs := rl.ScopeLogs().AppendEmpty().LogRecords()
+	ids := make([]pcommon.TraceID, tracesPerHeldBatch)
+	now := pcommon.NewTimestampFromTime(time.Unix(1800000000, 0))
+	for t := range ids {
+		binary.LittleEndian.PutUint64(ids[t][:8], seed)
+		binary.LittleEndian.PutUint64(ids[t][8:], uint64(n*tracesPerHeldBatch+t+1))
+		for r := range recordsPerTrace {
+			lr := lrs.AppendEmpty()
+			lr.SetTimestamp(now)
+			lr.SetTraceID(ids[t])
+			lr.SetSpanID(pcommon.SpanID{byte(r + 1)})
+			lr.SetSeverityNumber(plog.SeverityNumberInfo)
+			lr.Body().SetStr("order placed: 3 items, total 129.90 EUR, shipping quote 4.99 EUR from warehouse eu-west-2")
+			lr.Attributes().PutStr("code.function", "PlaceOrder")
+		}
+	}
+	return ld, ids
+}
+
+// BenchmarkHoldLogs measures what the write-ahead log costs the logs held for their traces'
+// decisions: holdSenders concurrent senders (as a gateway's receivers call the processor) send
+// batches of log records of undecided traces, whose decisions arrive right after; the held
+// batches are released every releaseInterval, as in the gateway. The log off, written to the
+// operating system only, and fsynced with group commit.
+func BenchmarkHoldLogs(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		wal   bool
+		fsync bool
+	}{{"wal=off", false, false}, {"wal=write", true, false}, {"wal=fsync", true, true}} {
+		b.Run(c.name, func(b *testing.B) {
+			cfg := createDefaultConfig().(*Config)
+			cfg.Decisions = component.MustNewID("trace_decisions")
+			if c.wal {
+				cfg.Logs.WAL = wal.DefaultConfig()
+				cfg.Logs.WAL.Directory = b.TempDir()
+				cfg.Logs.WAL.Fsync = c.fsync
+			}
+			benchmarkHoldLogs(b, cfg)
+		})
+	}
+}
+
+func benchmarkHoldLogs(b *testing.B, cfg *Config) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	var seed uint64
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		seed++
+		reg := tracedecisiontest.NewRegistry(nil)
+		batches := make([]plog.Logs, heldBatchesPerRun)
+		traces := make([][]pcommon.TraceID, heldBatchesPerRun)
+		for n := range batches {
+			batches[n], traces[n] = heldLogBatch(seed, n)
+			for _, id := range traces[n] {
+				reg.Set(id, tracedecisionextension.Pending)
+			}
+		}
+		p, err := NewFactory().CreateLogs(ctx, processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Start(ctx, tracedecisiontest.Host{cfg.Decisions: reg}); err != nil {
+			b.Fatal(err)
+		}
+		cpuBefore, err := cputime.Process()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		var wg sync.WaitGroup
+		for s := range holdSenders {
+			wg.Go(func() {
+				for n := s; n < len(batches); n += holdSenders {
+					if err := p.ConsumeLogs(ctx, batches[n]); err != nil {
+						b.Error(err)
+						return
+					}
+					for _, id := range traces[n] {
+						reg.Set(id, tracedecisionextension.Kept)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err := p.Shutdown(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		cpuAfter, err := cputime.Process()
+		if err != nil {
+			b.Fatal(err)
+		}
+		cpu += cpuAfter - cpuBefore
+		b.StartTimer()
+	}
+	records := float64(b.N * heldBatchesPerRun * tracesPerHeldBatch * recordsPerTrace)
+	b.ReportMetric(records/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(cpu.Nanoseconds())/records, "cpu-ns/record")
+}

@@ -4,6 +4,7 @@
 package kubernetes
 
 import (
+	"cmp"
 	"net"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -28,7 +30,21 @@ type probe struct {
 		Port int    `yaml:"port"`
 		Path string `yaml:"path"`
 	} `yaml:"httpGet"`
+	PeriodSeconds    int `yaml:"periodSeconds"`
+	FailureThreshold int `yaml:"failureThreshold"`
 }
+
+// window is how long the probe lets the collector fail before Kubernetes acts, with the
+// kubelet's defaults for what is unset.
+func (p probe) window() time.Duration {
+	period, threshold := cmp.Or(p.PeriodSeconds, 10), cmp.Or(p.FailureThreshold, 3)
+	return time.Duration(period*threshold) * time.Second
+}
+
+// walReplayWindow is the startup time the gateway's probes must allow: a restart after a
+// crash replays the write-ahead logs (up to 2 GiB each) before the health check answers, at
+// about 35 MiB/s for slo_sampling's (BenchmarkReplayWAL), so about two minutes for both full.
+const walReplayWindow = 5 * time.Minute
 
 type env struct {
 	Name  string `yaml:"name"`
@@ -60,6 +76,7 @@ type values struct {
 	Ports          map[string]port `yaml:"ports"`
 	LivenessProbe  probe           `yaml:"livenessProbe"`
 	ReadinessProbe probe           `yaml:"readinessProbe"`
+	StartupProbe   *probe          `yaml:"startupProbe"`
 	ClusterRole    struct {
 		Create bool   `yaml:"create"`
 		Rules  []rule `yaml:"rules"`
@@ -193,7 +210,11 @@ func checkCommon(t *testing.T, name string, v *values, config []byte) {
 	if got := v.enabledPorts(); !slices.Equal(got, ports) {
 		t.Errorf("%s: enabled container ports %v, the configuration listens on %v", name, got, ports)
 	}
-	for _, p := range []probe{v.LivenessProbe, v.ReadinessProbe} {
+	probes := []probe{v.LivenessProbe, v.ReadinessProbe}
+	if v.StartupProbe != nil {
+		probes = append(probes, *v.StartupProbe)
+	}
+	for _, p := range probes {
 		if p.HTTPGet.Port != health || p.HTTPGet.Path != "/" {
 			t.Errorf("%s: probe on %d%s, the health check listens on %d/", name, p.HTTPGet.Port, p.HTTPGet.Path, health)
 		}
@@ -238,6 +259,9 @@ func TestHelmValuesMatchTheConfigurations(t *testing.T) {
 	checkCommon(t, "gateway", &gw, gwConfig)
 	checkCommon(t, "load balancer", &lb, lbConfig)
 
+	if gw.StartupProbe == nil || gw.StartupProbe.window() < walReplayWindow {
+		t.Errorf("gateway: a startup probe must allow %v for the write-ahead logs' replay after a crash, or the liveness probe kills the gateway while it replays", walReplayWindow)
+	}
 	if gw.Service.ClusterIP != "None" {
 		t.Error("gateway: the service must be headless so that every pod is resolvable")
 	}

@@ -283,3 +283,43 @@ func processCPU(b *testing.B) time.Duration {
 	}
 	return cpu
 }
+
+// BenchmarkReplayWAL measures how fast a restart takes back the write-ahead log: the time
+// Start spends replaying a log of batchesPerRun batches of undecided traces, per span and per
+// byte of log.
+func BenchmarkReplayWAL(b *testing.B) {
+	ctx := context.Background()
+	factory, cfg := sloFactoryConfig(time.Hour) // nothing is decided during the benchmark
+	sloCfg := cfg.(*Config)
+	sloCfg.WAL.Directory = b.TempDir()
+	sloCfg.WAL.Fsync = false
+	sloCfg.WAL.MaxBytes = 16 << 30
+	start := time.Now()
+	var logBytes int64
+	var seed uint64
+	for b.Loop() {
+		b.StopTimer()
+		seed++
+		first, err := factory.CreateTraces(ctx, processortest.NewNopSettings(factory.Type()), cfg, consumertest.NewNop())
+		require.NoError(b, err)
+		require.NoError(b, first.Start(ctx, componenttest.NewNopHost()))
+		for n := range batchesPerRun {
+			require.NoError(b, first.ConsumeTraces(ctx, benchBatch(seed, n, start)))
+		}
+		crashed := first.(*sloSampler)
+		crashed.ticks.Stop()
+		logBytes = crashed.journal.log.Stats().Bytes
+		require.NoError(b, crashed.journal.close()) // as a kill leaves it: nothing decided
+		restarted, err := factory.CreateTraces(ctx, processortest.NewNopSettings(factory.Type()), cfg, consumertest.NewNop())
+		require.NoError(b, err)
+		b.StartTimer()
+		require.NoError(b, restarted.Start(ctx, componenttest.NewNopHost()))
+		b.StopTimer()
+		require.Equal(b, batchesPerRun*tracesPerBatch, restarted.(*sloSampler).engine.BufferedTraces())
+		require.NoError(b, restarted.Shutdown(ctx))
+		b.StartTimer()
+	}
+	spans := float64(b.N * batchesPerRun * tracesPerBatch * spansPerTrace)
+	b.ReportMetric(spans/b.Elapsed().Seconds(), "spans/s")
+	b.ReportMetric(float64(b.N)*float64(logBytes)/b.Elapsed().Seconds()/(1<<20), "MiB/s")
+}

@@ -136,3 +136,64 @@ func benchmarkHoldLogs(b *testing.B, cfg *Config) {
 	b.ReportMetric(records/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/records, "cpu-ns/record")
 }
+
+// BenchmarkReplayHeldLogs measures how fast a restart takes back the write-ahead log: the time
+// Start spends replaying a log of heldBatchesPerRun held batches, per record and per byte.
+func BenchmarkReplayHeldLogs(b *testing.B) {
+	ctx := context.Background()
+	cfg := createDefaultConfig().(*Config)
+	cfg.Decisions = component.MustNewID("trace_decisions")
+	cfg.Logs.MaxHeldRecords = heldBatchesPerRun * tracesPerHeldBatch * recordsPerTrace
+	cfg.Logs.WAL = wal.DefaultConfig()
+	cfg.Logs.WAL.Directory = b.TempDir()
+	cfg.Logs.WAL.Fsync = false
+	var seed uint64
+	var logBytes int64
+	for b.Loop() {
+		b.StopTimer()
+		seed++
+		reg := tracedecisiontest.NewRegistry(nil)
+		host := tracedecisiontest.Host{cfg.Decisions: reg}
+		first, err := NewFactory().CreateLogs(ctx, processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := first.Start(ctx, host); err != nil {
+			b.Fatal(err)
+		}
+		for n := range heldBatchesPerRun {
+			ld, ids := heldLogBatch(seed, n)
+			for _, id := range ids {
+				reg.Set(id, tracedecisionextension.Pending)
+			}
+			if err := first.ConsumeLogs(ctx, ld); err != nil {
+				b.Fatal(err)
+			}
+		}
+		crashed := first.(*logsProcessor)
+		crashed.releases.Stop()
+		logBytes = crashed.journal.log.Stats().Bytes
+		if err := crashed.journal.close(); err != nil { // as a kill leaves it: everything held
+			b.Fatal(err)
+		}
+		restarted, err := NewFactory().CreateLogs(ctx, processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if err := restarted.Start(ctx, host); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if held := restarted.(*logsProcessor).heldRecords; held != cfg.Logs.MaxHeldRecords {
+			b.Fatalf("%d records held after the replay, want %d", held, cfg.Logs.MaxHeldRecords)
+		}
+		if err := restarted.Shutdown(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	records := float64(b.N * heldBatchesPerRun * tracesPerHeldBatch * recordsPerTrace)
+	b.ReportMetric(records/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(b.N)*float64(logBytes)/b.Elapsed().Seconds()/(1<<20), "MiB/s")
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
-	"github.com/tailwise/tailwise/internal/cputime"
+	"github.com/tailwise/tailwise/internal/loadtest"
 	"github.com/tailwise/tailwise/processor/slosamplingprocessor/engine"
 )
 
@@ -154,18 +153,7 @@ func benchmarkIngest(b *testing.B, factory processor.Factory, cfg component.Conf
 		require.NoError(b, p.Start(ctx, componenttest.NewNopHost()))
 		cpuBefore := processCPU(b)
 		b.StartTimer()
-		var wg sync.WaitGroup
-		for s := range senders {
-			wg.Go(func() {
-				for n := s; n < len(batches); n += senders {
-					if err := p.ConsumeTraces(ctx, batches[n]); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-		}
-		wg.Wait()
+		require.NoError(b, loadtest.Send(senders, len(batches), func(n int) error { return p.ConsumeTraces(ctx, batches[n]) }))
 		require.NoError(b, p.Shutdown(ctx))
 		b.StopTimer()
 		cpu += processCPU(b) - cpuBefore
@@ -277,7 +265,7 @@ const concurrentSenders = 16
 
 // processCPU is the CPU time the process has used so far.
 func processCPU(b *testing.B) time.Duration {
-	cpu, err := cputime.Process()
+	cpu, err := loadtest.ProcessCPU()
 	if err != nil {
 		b.Fatal(err)
 	}

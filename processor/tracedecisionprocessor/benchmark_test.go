@@ -3,7 +3,6 @@ package tracedecisionprocessor
 import (
 	"context"
 	"encoding/binary"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 
 	"github.com/tailwise/tailwise/extension/tracedecisionextension"
 	"github.com/tailwise/tailwise/extension/tracedecisionextension/tracedecisiontest"
-	"github.com/tailwise/tailwise/internal/cputime"
+	"github.com/tailwise/tailwise/internal/loadtest"
 	"github.com/tailwise/tailwise/internal/wal"
 	"github.com/tailwise/tailwise/processor/tracedecisionprocessor/internal/metadata"
 )
@@ -101,31 +100,28 @@ func benchmarkHoldLogs(b *testing.B, cfg *Config) {
 		if err := p.Start(ctx, tracedecisiontest.Host{cfg.Decisions: reg}); err != nil {
 			b.Fatal(err)
 		}
-		cpuBefore, err := cputime.Process()
+		cpuBefore, err := loadtest.ProcessCPU()
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		var wg sync.WaitGroup
-		for s := range holdSenders {
-			wg.Go(func() {
-				for n := s; n < len(batches); n += holdSenders {
-					if err := p.ConsumeLogs(ctx, batches[n]); err != nil {
-						b.Error(err)
-						return
-					}
-					for _, id := range traces[n] {
-						reg.Set(id, tracedecisionextension.Kept)
-					}
-				}
-			})
+		err = loadtest.Send(holdSenders, len(batches), func(n int) error {
+			if err := p.ConsumeLogs(ctx, batches[n]); err != nil {
+				return err
+			}
+			for _, id := range traces[n] {
+				reg.Set(id, tracedecisionextension.Kept)
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
-		wg.Wait()
 		if err := p.Shutdown(ctx); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		cpuAfter, err := cputime.Process()
+		cpuAfter, err := loadtest.ProcessCPU()
 		if err != nil {
 			b.Fatal(err)
 		}

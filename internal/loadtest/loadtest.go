@@ -1,0 +1,40 @@
+// Package loadtest helps benchmarks drive a component as a gateway's receivers do, from
+// concurrent senders, and measure the CPU the whole process spends on it, background loops
+// included.
+package loadtest // import "github.com/tailwise/tailwise/internal/loadtest"
+
+import (
+	"sync"
+	"syscall"
+	"time"
+)
+
+// ProcessCPU is the CPU time the process has used so far, user and system.
+func ProcessCPU() (time.Duration, error) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, err
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
+}
+
+// Send calls send for every n in [0, count) from senders goroutines, sender s taking s,
+// s+senders, ...; a sender stops at its first error. It returns once all are done, with the
+// first error.
+func Send(senders, count int, send func(n int) error) error {
+	var wg sync.WaitGroup
+	var once sync.Once
+	var first error
+	for s := range senders {
+		wg.Go(func() {
+			for n := s; n < count; n += senders {
+				if err := send(n); err != nil {
+					once.Do(func() { first = err })
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}

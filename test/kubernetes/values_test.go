@@ -43,7 +43,8 @@ func (p probe) window() time.Duration {
 
 // walReplayWindow is the startup time the gateway's probes must allow: a restart after a
 // crash replays the write-ahead logs (up to 2 GiB each) before the health check answers, at
-// about 35 MiB/s for slo_sampling's (BenchmarkReplayWAL), so about two minutes for both full.
+// about 55 MiB/s for slo_sampling's and 200 MiB/s for trace_decision's on 2 cores
+// (BenchmarkReplayWAL, BenchmarkReplayHeldLogs): under a minute for both full, five with margin.
 const walReplayWindow = 5 * time.Minute
 
 type env struct {

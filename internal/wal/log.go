@@ -52,6 +52,7 @@ type Log struct {
 	syncErr   error
 	closed    bool
 	durable   *sync.Cond
+	lock      *os.File // holds the directory's lock while the log is open
 
 	wake chan struct{}
 	stop chan struct{}
@@ -64,6 +65,28 @@ func Open(dir string, cfg Config) (*Log, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("wal: %w", err)
 	}
+	lock, err := lockDir(dir)
+	if errors.Is(err, ErrLocked) {
+		return nil, err
+	} else if err != nil {
+		return nil, fmt.Errorf("wal: %w", err)
+	}
+	l, err := open(dir, cfg)
+	if err != nil {
+		_ = lock.Close()
+		return nil, err
+	}
+	l.lock = lock
+	if cfg.Fsync {
+		go l.syncLoop()
+	} else {
+		close(l.done)
+	}
+	return l, nil
+}
+
+// open reads the segments in dir and starts a new one.
+func open(dir string, cfg Config) (*Log, error) {
 	ids, err := listSegments(dir)
 	if err != nil {
 		return nil, fmt.Errorf("wal: %w", err)
@@ -83,11 +106,6 @@ func Open(dir string, cfg Config) (*Log, error) {
 	l.recovered = len(l.segments)
 	if err := l.startSegment(next); err != nil {
 		return nil, err
-	}
-	if cfg.Fsync {
-		go l.syncLoop()
-	} else {
-		close(l.done)
 	}
 	return l, nil
 }
@@ -397,6 +415,9 @@ func (l *Log) Close() error {
 		}
 		l.segments = l.segments[len(l.segments)-1:]
 		l.bytes = 0
+	}
+	if e := l.lock.Close(); e != nil && err == nil { // releases the directory
+		err = fmt.Errorf("wal: %w", e)
 	}
 	return err
 }

@@ -1,11 +1,14 @@
 package wal
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -303,4 +306,66 @@ func TestCloseLeavesAnEmptyLogOnlyWhenNothingIsHeld(t *testing.T) {
 			t.Errorf("with %d holds at Close, %d segment files left", holds, len(ids))
 		}
 	}
+}
+
+func TestASecondOpenerOfTheDirectoryIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	first, err := Open(dir, testConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	appendDurable(t, first, []byte("held"), 1)
+	_, err = Open(dir, testConfig())
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("process %d", os.Getpid())) {
+		t.Fatalf("second Open: %v, want ErrLocked naming this process", err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again := openLog(t, dir, testConfig())
+	var got []string
+	if _, err := again.Replay(func(_ uint64, p []byte) error { got = append(got, string(p)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != "held" {
+		t.Fatalf("replayed %q after the first holder closed, want the held record", got)
+	}
+}
+
+// TestLockGoesWithAKilledProcess runs a child process that opens the log and is killed: the
+// directory opens again at once.
+func TestLockGoesWithAKilledProcess(t *testing.T) {
+	if dir := os.Getenv("WAL_LOCK_HOLDER_DIR"); dir != "" {
+		if _, err := Open(dir, testConfig()); err != nil {
+			fmt.Println(err)
+			os.Exit(1)
+		}
+		fmt.Println("open")
+		time.Sleep(time.Minute)
+		os.Exit(0)
+	}
+	dir := t.TempDir()
+	child := exec.Command(os.Args[0], "-test.run=^TestLockGoesWithAKilledProcess$")
+	child.Env = append(os.Environ(), "WAL_LOCK_HOLDER_DIR="+dir)
+	out, err := child.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "open\n" {
+		_ = child.Process.Kill()
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	if _, err := Open(dir, testConfig()); !errors.Is(err, ErrLocked) {
+		_ = child.Process.Kill()
+		t.Fatalf("Open while the child holds the log: %v, want ErrLocked", err)
+	}
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	openLog(t, dir, testConfig())
 }

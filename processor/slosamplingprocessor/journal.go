@@ -115,8 +115,9 @@ func (j *traceJournal) replay(fn func(replayedBatch) error) (stats wal.ReplaySta
 	}); err != nil {
 		return stats, 0, err
 	}
+	decoder := engine.NewJournalDecoder()
 	stats, err = j.log.Replay(func(seg uint64, rec []byte) error {
-		arrived, td, ok, err := readBatch(rec)
+		arrived, td, ok, err := readBatch(decoder, rec)
 		if err != nil {
 			undecodable += int64(len(rec))
 			return nil
@@ -144,11 +145,11 @@ func readSettled(rec []byte, settled map[pcommon.TraceID]struct{}) {
 }
 
 // readBatch decodes a batch record; ok is false for a record of another kind.
-func readBatch(rec []byte) (arrived time.Time, td ptrace.Traces, ok bool, err error) {
+func readBatch(decoder *engine.JournalDecoder, rec []byte) (arrived time.Time, td ptrace.Traces, ok bool, err error) {
 	if len(rec) < 9 || rec[0] != recordBatch {
 		return time.Time{}, ptrace.Traces{}, false, nil
 	}
-	td, err = engine.DecodeJournal(rec[9:])
+	td, err = decoder.Decode(rec[9:])
 	if err != nil {
 		return time.Time{}, ptrace.Traces{}, false, err
 	}

@@ -187,13 +187,14 @@ func FuzzJournalRecord(f *testing.F) {
 	f.Add(batch)
 	f.Add(append([]byte{recordSettled}, make([]byte, 40)...))
 	f.Add([]byte{recordBatch})
+	decoder := engine.NewJournalDecoder()
 	f.Fuzz(func(t *testing.T, rec []byte) {
 		settled := map[pcommon.TraceID]struct{}{}
 		readSettled(rec, settled)
 		if len(settled) > len(rec)/16 {
 			t.Fatalf("%d settled ids from %d bytes", len(settled), len(rec))
 		}
-		_, td, ok, err := readBatch(rec)
+		_, td, ok, err := readBatch(decoder, rec)
 		if ok && (err != nil || td.SpanCount() > len(rec)) {
 			t.Fatalf("a batch of %d spans from %d bytes, err %v", td.SpanCount(), len(rec), err)
 		}

@@ -98,20 +98,30 @@ func appendIDs(b []byte, in *interner, used *idSet) []byte {
 	return b
 }
 
-// DecodeJournal rebuilds the spans of a journal record. A malformed record is an error,
-// never a panic.
-func DecodeJournal(record []byte) (ptrace.Traces, error) {
+// JournalDecoder rebuilds the spans of journal records. One decoder serves a whole replay: the
+// tables of the ids a record defines are reused from record to record, so that a record whose
+// ids are large (a gateway that has interned many names) costs no more than another.
+type JournalDecoder struct {
+	names, keys journalTable
+}
+
+// NewJournalDecoder returns a decoder for a replay.
+func NewJournalDecoder() *JournalDecoder { return &JournalDecoder{} }
+
+// Decode rebuilds the spans of a journal record. A malformed record is an error, never a
+// panic.
+func (d *JournalDecoder) Decode(record []byte) (ptrace.Traces, error) {
 	r := reader{b: record}
 	if v := r.byte(); v != journalVersion {
 		return ptrace.Traces{}, fmt.Errorf("%w: version %d, this release reads %d", errJournalFormat, v, journalVersion)
 	}
-	names, keys := readIDs(&r, maxNames), readIDs(&r, maxKeys)
+	namesOK, keysOK := d.names.read(&r, maxNames), d.keys.read(&r, maxKeys)
 	encoded := r.bytes(r.uvarint())
 	chunks := r.length()
-	if r.failed || names == nil || keys == nil {
+	if r.failed || !namesOK || !keysOK {
 		return ptrace.Traces{}, errJournalFormat
 	}
-	d := spanDecoder{names: names, keys: keys}
+	dec := spanDecoder{names: &d.names.in, keys: &d.keys.in}
 	td := ptrace.NewTraces()
 	rss := td.ResourceSpans()
 	for i := 0; i < chunks; i++ {
@@ -125,7 +135,7 @@ func DecodeJournal(record []byte) (ptrace.Traces, error) {
 		rs := rss.AppendEmpty()
 		ss := rs.ScopeSpans().AppendEmpty()
 		if decodeResourceScope(encoded[scopeStart:scopeEnd], rs, ss) != nil ||
-			d.decodeSpans(encoded[start:end], int(count), id, ss.Spans()) != nil {
+			dec.decodeSpans(encoded[start:end], int(count), id, ss.Spans()) != nil {
 			return ptrace.Traces{}, errJournalFormat
 		}
 	}
@@ -135,23 +145,31 @@ func DecodeJournal(record []byte) (ptrace.Traces, error) {
 	return td, nil
 }
 
-// readIDs reads (id, string) pairs into an interner holding them at their ids; nil when
-// malformed.
-func readIDs(r *reader, limit int) *interner {
+// journalTable holds the strings of the ids one record defines, at their ids, in a table
+// reused from record to record.
+type journalTable struct {
+	in  interner
+	set []uint32 // the ids the last record defined
+}
+
+// read reads a record's (id, string) pairs into the table, in place of the previous
+// record's; false when malformed.
+func (t *journalTable) read(r *reader, limit int) bool {
+	for _, id := range t.set {
+		t.in.strings[id] = ""
+	}
+	t.set = t.set[:0]
 	n := r.length()
-	in := &interner{}
 	for i := 0; i < n && !r.failed; i++ {
 		id, s := r.uvarint(), r.string()
 		if id >= uint64(limit) {
-			return nil
+			return false
 		}
-		if int(id) >= len(in.strings) {
-			in.strings = append(in.strings, make([]string, int(id)+1-len(in.strings))...)
+		if int(id) >= len(t.in.strings) {
+			t.in.strings = append(t.in.strings, make([]string, int(id)+1-len(t.in.strings))...)
 		}
-		in.strings[id] = s
+		t.in.strings[id] = s
+		t.set = append(t.set, uint32(id))
 	}
-	if r.failed {
-		return nil
-	}
-	return in
+	return !r.failed
 }

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // ErrFull refuses an append at max_bytes. It is retryable: the log frees space as what
@@ -334,6 +336,10 @@ func (l *Log) Stats() Stats {
 	return Stats{Bytes: l.bytes, Segments: len(l.segments)}
 }
 
+// ErrUndecodable, returned by Replay's fn, skips a record its caller cannot decode; Replay
+// counts it and goes on.
+var ErrUndecodable = errors.New("write-ahead log record does not decode")
+
 // ReplayStats counts what a replay read and what it could not.
 type ReplayStats struct {
 	Records  int
@@ -342,6 +348,29 @@ type ReplayStats struct {
 	// was left unread of them.
 	Damaged      int
 	DamagedBytes int64
+	// Undecodable counts the records fn refused with ErrUndecodable, UndecodableBytes their
+	// payloads' size.
+	Undecodable      int
+	UndecodableBytes int64
+}
+
+// LostBytes is what the replay could not take back: bytes unread and records undecodable.
+func (s ReplayStats) LostBytes() int64 { return s.DamagedBytes + s.UndecodableBytes }
+
+// LogDamage warns, when the replay could not take back all of the log, what it left.
+func (s ReplayStats) LogDamage(logger *zap.Logger) {
+	if s.LostBytes() == 0 {
+		return
+	}
+	logger.Warn("The write-ahead log had damaged records; the rest was replayed",
+		zap.Int("damaged_segments", s.Damaged), zap.Int64("bytes_unread", s.DamagedBytes),
+		zap.Int("undecodable_records", s.Undecodable), zap.Int64("bytes_undecodable", s.UndecodableBytes))
+}
+
+// LogReplayStart logs that a replay of the log begins, with what it holds.
+func (l *Log) LogReplayStart(logger *zap.Logger) {
+	st := l.Stats()
+	logger.Info("Replaying the write-ahead log", zap.Int("segments", st.Segments-1), zap.Int64("bytes", st.Bytes))
 }
 
 // Replay calls fn with every record of the segments found at Open, oldest first, and the
@@ -362,7 +391,13 @@ func (l *Log) Replay(fn func(segment uint64, payload []byte) error) (ReplayStats
 		}
 		n, err := readFrames(data, func(payload []byte) error {
 			st.Records++
-			return fn(id, payload)
+			err := fn(id, payload)
+			if errors.Is(err, ErrUndecodable) {
+				st.Undecodable++
+				st.UndecodableBytes += int64(len(payload))
+				return nil
+			}
+			return err
 		})
 		if err != nil {
 			return st, err

@@ -369,3 +369,29 @@ func TestLockGoesWithAKilledProcess(t *testing.T) {
 	_ = child.Wait()
 	openLog(t, dir, testConfig())
 }
+
+func TestReplayCountsUndecodableRecordsAndGoesOn(t *testing.T) {
+	dir := t.TempDir()
+	l := openLog(t, dir, testConfig())
+	for _, p := range []string{"good", "garbled", "good again"} {
+		appendDurable(t, l, []byte(p), 1)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again := openLog(t, dir, testConfig())
+	var taken []string
+	stats, err := again.Replay(func(_ uint64, p []byte) error {
+		if string(p) == "garbled" {
+			return ErrUndecodable
+		}
+		taken = append(taken, string(p))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(taken) != 2 || stats.Undecodable != 1 || stats.UndecodableBytes != int64(len("garbled")) || stats.LostBytes() != int64(len("garbled")) {
+		t.Fatalf("took %q, stats %+v", taken, stats)
+	}
+}

@@ -106,21 +106,20 @@ type replayedBatch struct {
 }
 
 // replay reads the log: the settled traces first, then every batch in order without their
-// spans. A batch that does not decode is skipped; undecodable is the bytes of such batches.
-func (j *traceJournal) replay(fn func(replayedBatch) error) (stats wal.ReplayStats, undecodable int64, err error) {
+// spans. A batch that does not decode is skipped and counted in the stats.
+func (j *traceJournal) replay(fn func(replayedBatch) error) (wal.ReplayStats, error) {
 	settled := map[pcommon.TraceID]struct{}{}
 	if _, err := j.log.Replay(func(_ uint64, rec []byte) error {
 		readSettled(rec, settled)
 		return nil
 	}); err != nil {
-		return stats, 0, err
+		return wal.ReplayStats{}, err
 	}
 	decoder := engine.NewJournalDecoder()
-	stats, err = j.log.Replay(func(seg uint64, rec []byte) error {
+	return j.log.Replay(func(seg uint64, rec []byte) error {
 		arrived, td, ok, err := readBatch(decoder, rec)
 		if err != nil {
-			undecodable += int64(len(rec))
-			return nil
+			return wal.ErrUndecodable
 		}
 		if !ok {
 			return nil
@@ -131,7 +130,6 @@ func (j *traceJournal) replay(fn func(replayedBatch) error) (stats wal.ReplaySta
 		}
 		return fn(replayedBatch{segment: seg, arrived: arrived, traces: td})
 	})
-	return stats, undecodable, err
 }
 
 // readSettled adds the trace ids of a settled record to settled; other records add nothing.

@@ -180,10 +180,9 @@ func (p *sloSampler) recover(ctx context.Context) error {
 	}
 	p.journal = j // decisions made during the replay are settled in it
 	p.engine.ReportSettlement()
-	before := j.log.Stats()
-	p.logger.Info("Replaying the write-ahead log", zap.Int("segments", before.Segments-1), zap.Int64("bytes", before.Bytes))
+	j.log.LogReplayStart(p.logger)
 	spans := 0
-	stats, undecodable, err := j.replay(func(b replayedBatch) error {
+	stats, err := j.replay(func(b replayedBatch) error {
 		spans += b.traces.SpanCount()
 		p.mu.Lock()
 		out, err := p.engine.Ingest(b.arrived, b.traces)
@@ -204,10 +203,9 @@ func (p *sloSampler) recover(ctx context.Context) error {
 	p.engine.SetJournal(j.room) // batches from now on; the replayed ones are in the log already
 	j.log.Recovered()
 	p.telemetry.ProcessorSloSamplingWalReplayedSpans.Add(ctx, int64(spans))
-	if stats.DamagedBytes > 0 || undecodable > 0 {
-		p.telemetry.ProcessorSloSamplingWalDamagedBytes.Add(ctx, stats.DamagedBytes+undecodable)
-		p.logger.Warn("The write-ahead log had damaged records; the rest was replayed",
-			zap.Int("damaged_segments", stats.Damaged), zap.Int64("bytes_unread", stats.DamagedBytes), zap.Int64("bytes_undecodable", undecodable))
+	if lost := stats.LostBytes(); lost > 0 {
+		p.telemetry.ProcessorSloSamplingWalDamagedBytes.Add(ctx, lost)
+		stats.LogDamage(p.logger)
 	}
 	if stats.Records > 0 {
 		p.logger.Info("Replayed the write-ahead log", zap.Int("records", stats.Records), zap.Int("spans", spans),

@@ -94,7 +94,7 @@ func (j *heldJournal) release(refs []journalRef) error {
 }
 
 // replay returns the batches held and never released, oldest first, holding their segments.
-func (j *heldJournal) replay() ([]heldBatch, wal.ReplayStats, int, error) {
+func (j *heldJournal) replay() ([]heldBatch, wal.ReplayStats, error) {
 	released := map[uint64]struct{}{}
 	maxID := uint64(0)
 	if _, err := j.log.Replay(func(_ uint64, rec []byte) error {
@@ -104,10 +104,9 @@ func (j *heldJournal) replay() ([]heldBatch, wal.ReplayStats, int, error) {
 		readReleased(rec, released)
 		return nil
 	}); err != nil {
-		return nil, wal.ReplayStats{}, 0, err
+		return nil, wal.ReplayStats{}, err
 	}
 	var held []heldBatch
-	undecodable := 0
 	stats, err := j.log.Replay(func(seg uint64, rec []byte) error {
 		if id, ok := heldID(rec); !ok {
 			return nil
@@ -116,8 +115,7 @@ func (j *heldJournal) replay() ([]heldBatch, wal.ReplayStats, int, error) {
 		}
 		b, err := readHeld(rec)
 		if err != nil {
-			undecodable++
-			return nil
+			return wal.ErrUndecodable
 		}
 		b.journal.segment = seg
 		j.log.Hold(seg, 1)
@@ -126,7 +124,7 @@ func (j *heldJournal) replay() ([]heldBatch, wal.ReplayStats, int, error) {
 	})
 	j.nextID = maxID + 1
 	j.log.Recovered()
-	return held, stats, undecodable, err
+	return held, stats, err
 }
 
 // heldID is the batch id of a held record; ok is false for a record of another kind.

@@ -78,9 +78,8 @@ func (p *logsProcessor) recover(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("logs::wal: %w", err)
 	}
-	before := j.log.Stats()
-	p.logger.Info("Replaying the write-ahead log", zap.Int("segments", before.Segments-1), zap.Int64("bytes", before.Bytes))
-	held, stats, undecodable, err := j.replay()
+	j.log.LogReplayStart(p.logger)
+	held, stats, err := j.replay()
 	if err != nil {
 		_ = j.close()
 		return fmt.Errorf("logs::wal: %w", err)
@@ -95,10 +94,9 @@ func (p *logsProcessor) recover(ctx context.Context) error {
 	p.heldRecords += records
 	p.mu.Unlock()
 	p.telemetry.ProcessorTraceDecisionWalReplayedRecords.Add(ctx, int64(records))
-	if stats.DamagedBytes > 0 || undecodable > 0 {
-		p.telemetry.ProcessorTraceDecisionWalDamagedBytes.Add(ctx, stats.DamagedBytes)
-		p.logger.Warn("The write-ahead log had damaged records; the rest was replayed",
-			zap.Int("damaged_segments", stats.Damaged), zap.Int64("bytes_unread", stats.DamagedBytes), zap.Int("undecodable_batches", undecodable))
+	if lost := stats.LostBytes(); lost > 0 {
+		p.telemetry.ProcessorTraceDecisionWalDamagedBytes.Add(ctx, lost)
+		stats.LogDamage(p.logger)
 	}
 	if records > 0 {
 		p.logger.Info("Replayed the write-ahead log", zap.Int("batches", len(held)), zap.Int("log_records", records))

@@ -89,7 +89,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ProcessorTraceDecisionWalDamagedBytes, err = builder.meter.Int64Counter(
 		"otelcol_processor_trace_decision_wal_damaged_bytes",
-		metric.WithDescription("Bytes of the logs write-ahead log left unread at start because a record was torn or corrupt. [Development]"),
+		metric.WithDescription("Bytes of the logs write-ahead log not replayed at start - torn or corrupt records, or records that do not decode. [Development]"),
 		metric.WithUnit("By"),
 	)
 	errs = errors.Join(errs, err)

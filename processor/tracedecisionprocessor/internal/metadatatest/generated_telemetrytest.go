@@ -86,7 +86,7 @@ func AssertEqualProcessorTraceDecisionRetentions(t *testing.T, tt *componenttest
 func AssertEqualProcessorTraceDecisionWalDamagedBytes(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_processor_trace_decision_wal_damaged_bytes",
-		Description: "Bytes of the logs write-ahead log left unread at start because a record was torn or corrupt. [Development]",
+		Description: "Bytes of the logs write-ahead log not replayed at start - torn or corrupt records, or records that do not decode. [Development]",
 		Unit:        "By",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.uber.org/zap"
 )
 
@@ -55,6 +57,8 @@ type Log struct {
 	closed    bool
 	durable   *sync.Cond
 	lock      *os.File // holds the directory's lock while the log is open
+	onFailure func(error)
+	sync      func(*os.File) error // (*os.File).Sync; tests make it fail
 
 	wake chan struct{}
 	stop chan struct{}
@@ -93,7 +97,7 @@ func open(dir string, cfg Config) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wal: %w", err)
 	}
-	l := &Log{dir: dir, cfg: cfg, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	l := &Log{dir: dir, cfg: cfg, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), sync: (*os.File).Sync}
 	l.durable = sync.NewCond(&l.mu)
 	next := uint64(1)
 	for _, id := range ids {
@@ -253,13 +257,13 @@ func (l *Log) syncLoop() {
 
 func (l *Log) syncNow() {
 	l.mu.Lock()
-	target, files := l.appended, l.unsynced
+	target, files, sync := l.appended, l.unsynced, l.sync
 	l.unsynced = nil
 	activeFile := l.active().file
 	l.mu.Unlock()
 	var err error
 	for _, f := range files {
-		if e := f.Sync(); e != nil && err == nil {
+		if e := sync(f); e != nil && err == nil {
 			err = e
 		}
 		if f != activeFile {
@@ -267,13 +271,31 @@ func (l *Log) syncNow() {
 		}
 	}
 	l.mu.Lock()
+	first := err != nil && l.syncErr == nil
 	if err != nil {
 		l.syncErr = err
 	} else if target > l.synced {
 		l.synced = target
 	}
 	l.durable.Broadcast()
+	onFailure := l.onFailure
 	l.mu.Unlock()
+	if first && onFailure != nil {
+		onFailure(err)
+	}
+}
+
+// StopOnSyncFailure reports a fatal error to host at the first failed fsync, which stops the
+// collector. After a failed fsync the log acknowledges nothing more: the operating system may
+// have dropped the pages it could not write, so only a restart that replays what is on disk
+// can tell what the log holds; the process's supervisor (Kubernetes) restarts it.
+func (l *Log) StopOnSyncFailure(host component.Host) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.onFailure = func(err error) {
+		componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(
+			fmt.Errorf("write-ahead log %s: fsync failed, stopping so that a restart replays what is on disk: %w", l.dir, err)))
+	}
 }
 
 // Release takes away n holds from segment id and removes the segments that are free.

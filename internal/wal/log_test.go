@@ -12,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
 )
 
 func testConfig() Config {
@@ -393,5 +396,43 @@ func TestReplayCountsUndecodableRecordsAndGoesOn(t *testing.T) {
 	}
 	if len(taken) != 2 || stats.Undecodable != 1 || stats.UndecodableBytes != int64(len("garbled")) || stats.LostBytes() != int64(len("garbled")) {
 		t.Fatalf("took %q, stats %+v", taken, stats)
+	}
+}
+
+// statusHost records the status events a component reports.
+type statusHost struct {
+	mu     sync.Mutex
+	events []*componentstatus.Event
+}
+
+func (*statusHost) GetExtensions() map[component.ID]component.Component { return nil }
+
+func (h *statusHost) Report(e *componentstatus.Event) {
+	h.mu.Lock()
+	h.events = append(h.events, e)
+	h.mu.Unlock()
+}
+
+func TestFailedFsyncAcknowledgesNothingMoreAndStopsTheCollector(t *testing.T) {
+	l := openLog(t, t.TempDir(), testConfig())
+	host := &statusHost{}
+	l.StopOnSyncFailure(host)
+	appendDurable(t, l, []byte("before"), 0)
+	l.mu.Lock()
+	l.sync = func(*os.File) error { return errors.New("input/output error") }
+	l.mu.Unlock()
+	for range 2 {
+		p, err := l.Append(0, []byte("after"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.WaitDurable(p); err == nil || !strings.Contains(err.Error(), "input/output error") {
+			t.Fatalf("WaitDurable after a failed fsync: %v", err)
+		}
+	}
+	host.mu.Lock()
+	defer host.mu.Unlock()
+	if len(host.events) != 1 || host.events[0].Status() != componentstatus.StatusFatalError {
+		t.Fatalf("status events %v, want one fatal error", host.events)
 	}
 }

@@ -117,7 +117,7 @@ func (p *sloSampler) Start(ctx context.Context, host component.Host) error {
 		p.mu.Unlock()
 	}
 	if p.cfg.WAL.Enabled() {
-		if err := p.recover(ctx); err != nil {
+		if err := p.recover(ctx, host); err != nil {
 			return err
 		}
 	}
@@ -173,12 +173,13 @@ func (p *sloSampler) ConsumeTraces(ctx context.Context, td ptrace.Traces) error 
 }
 
 // recover takes back the undecided traces of the log, with their arrival times.
-func (p *sloSampler) recover(ctx context.Context) error {
+func (p *sloSampler) recover(ctx context.Context, host component.Host) error {
 	j, err := openTraceJournal(p.cfg.WAL.InstanceDirectory(component.KindProcessor, p.id), p.cfg.WAL)
 	if err != nil {
 		return fmt.Errorf("wal: %w", err)
 	}
 	p.journal = j // decisions made during the replay are settled in it
+	j.log.StopOnSyncFailure(host)
 	p.engine.ReportSettlement()
 	j.log.LogReplayStart(p.logger)
 	spans := 0

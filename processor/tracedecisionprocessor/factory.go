@@ -41,7 +41,7 @@ func (p *logsProcessor) Start(ctx context.Context, host component.Host) error {
 		return err
 	}
 	if p.cfg.Logs.WAL.Enabled() {
-		if err := p.recover(ctx); err != nil {
+		if err := p.recover(ctx, host); err != nil {
 			return err
 		}
 	}

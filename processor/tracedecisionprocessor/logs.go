@@ -73,11 +73,12 @@ func (p *logsProcessor) Shutdown(ctx context.Context) error {
 }
 
 // recover holds again the batches the log holds, with their arrival times.
-func (p *logsProcessor) recover(ctx context.Context) error {
+func (p *logsProcessor) recover(ctx context.Context, host component.Host) error {
 	j, err := openHeldJournal(p.cfg.Logs.WAL.InstanceDirectory(component.KindProcessor, p.id)+"_logs", p.cfg.Logs.WAL)
 	if err != nil {
 		return fmt.Errorf("logs::wal: %w", err)
 	}
+	j.log.StopOnSyncFailure(host)
 	j.log.LogReplayStart(p.logger)
 	held, stats, err := j.replay()
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,8 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
-	"go.opentelemetry.io/collector/confmap/confmaptest"
-	"go.opentelemetry.io/collector/confmap/xconfmap"
 	"go.opentelemetry.io/collector/extension/extensiontest"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -24,21 +21,13 @@ import (
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/tailwise/tailwise/extension/headsamplingextension/internal/metadata"
+	"github.com/tailwise/tailwise/internal/configtest"
 )
 
 func loadConfig(t *testing.T, name string) (*Config, error) {
 	t.Helper()
-	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
-	require.NoError(t, err)
 	cfg := createDefaultConfig().(*Config)
-	id := component.NewID(metadata.Type)
-	if name != "" {
-		id = component.NewIDWithName(metadata.Type, name)
-	}
-	sub, err := cm.Sub(id.String())
-	require.NoError(t, err)
-	require.NoError(t, sub.Unmarshal(cfg))
-	return cfg, xconfmap.Validate(cfg)
+	return cfg, configtest.Load(t, component.NewIDWithName(metadata.Type, name), cfg)
 }
 
 func TestConfig(t *testing.T) {

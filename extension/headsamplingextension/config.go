@@ -37,6 +37,9 @@ type Config struct {
 	MaxServices int `mapstructure:"max_services"`
 	// MaxOperations bounds the operations listed per service.
 	MaxOperations int `mapstructure:"max_operations"`
+	// TelemetryOperationLimit bounds the (service, operation) series of the per-operation
+	// probability in self-telemetry; the strategies served are not bounded by it.
+	TelemetryOperationLimit int `mapstructure:"telemetry_operation_limit"`
 	// Fleet names the fleet extension: measured rates are multiplied by the fleet size.
 	Fleet *component.ID `mapstructure:"fleet"`
 }
@@ -69,6 +72,7 @@ func createDefaultConfig() component.Config {
 		HotHold:                   time.Minute,
 		MaxServices:               1000,
 		MaxOperations:             500,
+		TelemetryOperationLimit:   200,
 	}
 }
 
@@ -114,6 +118,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxServices < 1 {
 		bad("max_services: %d is below 1; e.g. 1000", c.MaxServices)
+	}
+	if c.TelemetryOperationLimit < 0 {
+		bad("telemetry_operation_limit: %d is negative; e.g. 200, or 0 for no per-operation series", c.TelemetryOperationLimit)
 	}
 	if c.MaxOperations < 1 {
 		bad("max_operations: %d is below 1; e.g. 500 (Jaeger SDKs track up to 2000 operations)", c.MaxOperations)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tailwise/tailwise/extension/fleetextension"
 	"github.com/tailwise/tailwise/extension/headsamplingextension/internal/metadata"
+	"github.com/tailwise/tailwise/internal/cardinality"
 	"github.com/tailwise/tailwise/internal/hostext"
 	"github.com/tailwise/tailwise/internal/periodic"
 )
@@ -82,6 +83,8 @@ type headSampling struct {
 	cfg       *Config
 	logger    *zap.Logger
 	telemetry *metadata.TelemetryBuilder
+	// operationSeries caps the per-operation probability series at telemetry_operation_limit.
+	operationSeries *cardinality.Labeler
 	now       func() time.Time
 
 	mu      sync.Mutex
@@ -106,7 +109,8 @@ func newExtension(set extension.Settings, cfg *Config) (*headSampling, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &headSampling{cfg: cfg, logger: set.Logger, telemetry: tb, now: time.Now, planner: newPlanner(cfg), polls: map[string]time.Time{}}
+	e := &headSampling{cfg: cfg, logger: set.Logger, telemetry: tb, now: time.Now, planner: newPlanner(cfg), polls: map[string]time.Time{},
+		operationSeries: cardinality.NewLabeler(cfg.TelemetryOperationLimit, cardinality.LabelPeriod, time.Now)}
 	e.fallback = encode(&Strategy{DefaultProbability: cfg.DefaultProbability, LowerBound: cfg.LowerBoundTracesPerSecond, Default: true}, kindDefault)
 	e.current.Store(&published{strategies: map[string]*encoded{}, fallback: e.fallback})
 	return e, nil
@@ -242,6 +246,9 @@ func (e *headSampling) adjust() {
 		}
 		p.strategies[name] = encode(s, kind)
 		for _, op := range s.Operations {
+			if e.operationSeries.Label(name+"\x00"+op.Operation) == cardinality.Overflow {
+				continue // past telemetry_operation_limit: served, not reported
+			}
 			e.telemetry.HeadSamplingOperationProbability.Record(ctx, op.Probability, metric.WithAttributes(attribute.String("service", name), attribute.String("operation", op.Operation)))
 		}
 		e.telemetry.HeadSamplingOperationProbability.Record(ctx, s.DefaultProbability, metric.WithAttributes(attribute.String("service", name), attribute.String("operation", OverflowName)))

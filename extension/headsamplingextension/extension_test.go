@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/extension/extensiontest"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -54,6 +55,7 @@ func TestConfig(t *testing.T) {
 		"deadband: 1 is outside [0, 1)",
 		"max_services: 0 is below 1",
 		"max_operations: 0 is below 1",
+		"telemetry_operation_limit: -1 is negative",
 	} {
 		assert.Contains(t, err.Error(), want)
 	}
@@ -257,4 +259,42 @@ func encodeServiceName(name string) []byte {
 		b = protowire.AppendString(b, name)
 	}
 	return b
+}
+
+func TestOperationSeriesStopAtTheTelemetryLimit(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.HTTP.Endpoint, cfg.GRPC.Endpoint = "127.0.0.1:0", ""
+	cfg.InputBudget.SpansPerSecond = 100
+	cfg.TelemetryOperationLimit = 2
+	tt := componenttest.NewTelemetry()
+	defer func() { require.NoError(t, tt.Shutdown(context.Background())) }()
+	set := extensiontest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tt.NewTelemetrySettings()
+	e, err := newExtension(set, cfg)
+	require.NoError(t, err)
+	require.NoError(t, e.Start(context.Background(), componenttest.NewNopHost()))
+	defer func() { require.NoError(t, e.Shutdown(context.Background())) }()
+
+	e.AttachSampler(25, true)
+	var roots []Root
+	for _, op := range []string{"GET /a", "GET /b", "GET /c"} {
+		for range 50 {
+			roots = append(roots, Root{Service: "frontend", Operation: op, Probability: 1})
+		}
+	}
+	e.ObserveRoots(time.Now(), roots)
+	e.adjust()
+	e.ObserveRoots(time.Now(), roots)
+	e.adjust()
+	require.Len(t, e.lookup("frontend").Strategy.Operations, 3, "every operation is served")
+
+	got, err := tt.GetMetric("otelcol_head_sampling_operation_probability")
+	require.NoError(t, err)
+	operations := map[string]bool{}
+	for _, dp := range got.Data.(metricdata.Gauge[float64]).DataPoints {
+		op, _ := dp.Attributes.Value("operation")
+		operations[op.AsString()] = true
+	}
+	assert.Len(t, operations, 3, "two operations and the service's default (_other): %v", operations)
+	assert.True(t, operations[OverflowName])
 }

@@ -85,7 +85,7 @@ type headSampling struct {
 	telemetry *metadata.TelemetryBuilder
 	// operationSeries caps the per-operation probability series at telemetry_operation_limit.
 	operationSeries *cardinality.Labeler
-	now       func() time.Time
+	now             func() time.Time
 
 	mu      sync.Mutex
 	planner *planner

@@ -286,7 +286,7 @@ func TestOperationSeriesStopAtTheTelemetryLimit(t *testing.T) {
 	e.adjust()
 	e.ObserveRoots(time.Now(), roots)
 	e.adjust()
-	require.Len(t, e.lookup("frontend").Strategy.Operations, 3, "every operation is served")
+	require.Len(t, e.lookup("frontend").Operations, 3, "every operation is served")
 
 	got, err := tt.GetMetric("otelcol_head_sampling_operation_probability")
 	require.NoError(t, err)

@@ -133,18 +133,25 @@ func TestProtoFieldsAreJaegers(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestServesHTTPAndGRPC(t *testing.T) {
-	cfg := createDefaultConfig().(*Config)
-	cfg.HTTP.Endpoint, cfg.GRPC.Endpoint = "127.0.0.1:0", "127.0.0.1:0"
-	cfg.InputBudget.SpansPerSecond = 100
+// startExtension starts the extension with cfg on loopback ports for the length of the test.
+func startExtension(t *testing.T, cfg *Config) (*headSampling, *componenttest.Telemetry) {
+	t.Helper()
 	tt := componenttest.NewTelemetry()
-	defer func() { require.NoError(t, tt.Shutdown(context.Background())) }()
+	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	set := extensiontest.NewNopSettings(metadata.Type)
 	set.TelemetrySettings = tt.NewTelemetrySettings()
 	e, err := newExtension(set, cfg)
 	require.NoError(t, err)
 	require.NoError(t, e.Start(context.Background(), componenttest.NewNopHost()))
-	defer func() { require.NoError(t, e.Shutdown(context.Background())) }()
+	t.Cleanup(func() { require.NoError(t, e.Shutdown(context.Background())) })
+	return e, tt
+}
+
+func TestServesHTTPAndGRPC(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.HTTP.Endpoint, cfg.GRPC.Endpoint = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.InputBudget.SpansPerSecond = 100
+	e, _ := startExtension(t, cfg)
 
 	// The sampler reports traffic; the adjustment after the first whole interval with it
 	// publishes frontend's strategy.
@@ -266,14 +273,7 @@ func TestOperationSeriesStopAtTheTelemetryLimit(t *testing.T) {
 	cfg.HTTP.Endpoint, cfg.GRPC.Endpoint = "127.0.0.1:0", ""
 	cfg.InputBudget.SpansPerSecond = 100
 	cfg.TelemetryOperationLimit = 2
-	tt := componenttest.NewTelemetry()
-	defer func() { require.NoError(t, tt.Shutdown(context.Background())) }()
-	set := extensiontest.NewNopSettings(metadata.Type)
-	set.TelemetrySettings = tt.NewTelemetrySettings()
-	e, err := newExtension(set, cfg)
-	require.NoError(t, err)
-	require.NoError(t, e.Start(context.Background(), componenttest.NewNopHost()))
-	defer func() { require.NoError(t, e.Shutdown(context.Background())) }()
+	e, tt := startExtension(t, cfg)
 
 	e.AttachSampler(25, true)
 	var roots []Root

@@ -6,6 +6,7 @@ package loadtest // import "github.com/tailwise/tailwise/internal/loadtest"
 import (
 	"sync"
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -16,6 +17,16 @@ func ProcessCPU() (time.Duration, error) {
 		return 0, err
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
+}
+
+// CPU is ProcessCPU for a benchmark, which it fails if the time cannot be read.
+func CPU(tb testing.TB) time.Duration {
+	tb.Helper()
+	cpu, err := ProcessCPU()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cpu
 }
 
 // Send calls send for every n in [0, count) from senders goroutines, sender s taking s,

@@ -151,12 +151,12 @@ func benchmarkIngest(b *testing.B, factory processor.Factory, cfg component.Conf
 		p, err := factory.CreateTraces(ctx, processortest.NewNopSettings(factory.Type()), cfg, consumertest.NewNop())
 		require.NoError(b, err)
 		require.NoError(b, p.Start(ctx, componenttest.NewNopHost()))
-		cpuBefore := processCPU(b)
+		cpuBefore := loadtest.CPU(b)
 		b.StartTimer()
 		require.NoError(b, loadtest.Send(senders, len(batches), func(n int) error { return p.ConsumeTraces(ctx, batches[n]) }))
 		require.NoError(b, p.Shutdown(ctx))
 		b.StopTimer()
-		cpu += processCPU(b) - cpuBefore
+		cpu += loadtest.CPU(b) - cpuBefore
 		b.StartTimer()
 	}
 	spans := float64(b.N * batchesPerRun * tracesPerBatch * spansPerTrace)
@@ -262,15 +262,6 @@ func BenchmarkIngestWAL(b *testing.B) {
 }
 
 const concurrentSenders = 16
-
-// processCPU is the CPU time the process has used so far.
-func processCPU(b *testing.B) time.Duration {
-	cpu, err := loadtest.ProcessCPU()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return cpu
-}
 
 // BenchmarkReplayWAL measures how fast a restart takes back the write-ahead log: the time
 // Start spends replaying a log of batchesPerRun batches of undecided traces, per span and per

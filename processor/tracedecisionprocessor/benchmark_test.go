@@ -100,10 +100,7 @@ func benchmarkHoldLogs(b *testing.B, cfg *Config) {
 		if err := p.Start(ctx, tracedecisiontest.Host{cfg.Decisions: reg}); err != nil {
 			b.Fatal(err)
 		}
-		cpuBefore, err := loadtest.ProcessCPU()
-		if err != nil {
-			b.Fatal(err)
-		}
+		cpuBefore := loadtest.CPU(b)
 		b.StartTimer()
 		err = loadtest.Send(holdSenders, len(batches), func(n int) error {
 			if err := p.ConsumeLogs(ctx, batches[n]); err != nil {
@@ -121,11 +118,7 @@ func benchmarkHoldLogs(b *testing.B, cfg *Config) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		cpuAfter, err := loadtest.ProcessCPU()
-		if err != nil {
-			b.Fatal(err)
-		}
-		cpu += cpuAfter - cpuBefore
+		cpu += loadtest.CPU(b) - cpuBefore
 		b.StartTimer()
 	}
 	records := float64(b.N * heldBatchesPerRun * tracesPerHeldBatch * recordsPerTrace)

@@ -272,17 +272,22 @@ func (l *Log) syncNow() {
 	}
 	l.mu.Lock()
 	first := err != nil && l.syncErr == nil
+	onFailure := l.onFailure
+	l.mu.Unlock()
+	// The collector hears of the failure before any writer does, so no caller can see a
+	// refused acknowledgment from a log that has not yet asked to stop. Only the syncer
+	// goroutine calls syncNow, so first stays true until syncErr is set below.
+	if first && onFailure != nil {
+		onFailure(err)
+	}
+	l.mu.Lock()
 	if err != nil {
 		l.syncErr = err
 	} else if target > l.synced {
 		l.synced = target
 	}
 	l.durable.Broadcast()
-	onFailure := l.onFailure
 	l.mu.Unlock()
-	if first && onFailure != nil {
-		onFailure(err)
-	}
 }
 
 // StopOnSyncFailure reports a fatal error to host at the first failed fsync, which stops the

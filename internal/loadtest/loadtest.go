@@ -49,3 +49,18 @@ func Send(senders, count int, send func(n int) error) error {
 	wg.Wait()
 	return first
 }
+
+// WALMode is one way a benchmark runs a component's write-ahead log.
+type WALMode struct {
+	Name  string // the sub-benchmark's name, as benchstat groups it
+	WAL   bool   // records are written to the log
+	Fsync bool   // and acknowledged only after a group commit's fsync
+}
+
+// WALModes are the modes every write-ahead log benchmark compares: no log, writes without
+// fsync, writes with fsync.
+var WALModes = []WALMode{
+	{Name: "wal=off"},
+	{Name: "wal=write", WAL: true},
+	{Name: "wal=fsync", WAL: true, Fsync: true},
+}

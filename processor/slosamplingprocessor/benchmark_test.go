@@ -243,17 +243,13 @@ func BenchmarkBufferedBytes(b *testing.B) {
 // concurrent senders (as a gateway's receivers call the processor) with the log off, written
 // to the operating system only, and fsynced with group commit.
 func BenchmarkIngestWAL(b *testing.B) {
-	for _, c := range []struct {
-		name  string
-		wal   bool
-		fsync bool
-	}{{"wal=off", false, false}, {"wal=write", true, false}, {"wal=fsync", true, true}} {
-		b.Run(c.name, func(b *testing.B) {
+	for _, mode := range loadtest.WALModes {
+		b.Run(mode.Name, func(b *testing.B) {
 			factory, cfg := sloFactoryConfig(time.Second)
 			sloCfg := cfg.(*Config)
-			if c.wal {
+			if mode.WAL {
 				sloCfg.WAL.Directory = b.TempDir()
-				sloCfg.WAL.Fsync = c.fsync
+				sloCfg.WAL.Fsync = mode.Fsync
 				sloCfg.WAL.MaxBytes = 16 << 30
 			}
 			benchmarkIngest(b, factory, sloCfg, concurrentSenders)

@@ -58,18 +58,14 @@ func heldLogBatch(seed uint64, n int) (plog.Logs, []pcommon.TraceID) {
 // batches are released every releaseInterval, as in the gateway. The log off, written to the
 // operating system only, and fsynced with group commit.
 func BenchmarkHoldLogs(b *testing.B) {
-	for _, c := range []struct {
-		name  string
-		wal   bool
-		fsync bool
-	}{{"wal=off", false, false}, {"wal=write", true, false}, {"wal=fsync", true, true}} {
-		b.Run(c.name, func(b *testing.B) {
+	for _, mode := range loadtest.WALModes {
+		b.Run(mode.Name, func(b *testing.B) {
 			cfg := createDefaultConfig().(*Config)
 			cfg.Decisions = component.MustNewID("trace_decisions")
-			if c.wal {
+			if mode.WAL {
 				cfg.Logs.WAL = wal.DefaultConfig()
 				cfg.Logs.WAL.Directory = b.TempDir()
-				cfg.Logs.WAL.Fsync = c.fsync
+				cfg.Logs.WAL.Fsync = mode.Fsync
 			}
 			benchmarkHoldLogs(b, cfg)
 		})

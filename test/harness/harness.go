@@ -300,10 +300,8 @@ func (c *Collector) Usage() (cpu time.Duration, peakRSS int64, err error) {
 
 // Stop sends SIGTERM and waits for the collector to exit, killing it after the timeout.
 func (c *Collector) Stop(timeout time.Duration) error {
-	select {
-	case <-c.exited:
+	if c.hasExited() {
 		return nil
-	default:
 	}
 	_ = c.cmd.Process.Signal(syscall.SIGTERM)
 	select {

@@ -145,9 +145,6 @@ func (r *Reader) readLine() ([]byte, error) {
 	}
 }
 
-// Name is the file's name.
-func (r *Reader) Name() string { return r.name }
-
 // Close closes the file.
 func (r *Reader) Close() error {
 	r.closer()

@@ -154,7 +154,8 @@ func (s *httpSender) send(ctx context.Context, e recording.Entry) (string, bool,
 		return "OK", false, nil
 	}
 	// The OTLP specification's retryable statuses.
-	retryable := resp.StatusCode == 429 || resp.StatusCode == 502 || resp.StatusCode == 503 || resp.StatusCode == 504
+	retryable := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusBadGateway ||
+		resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusGatewayTimeout
 	return "HTTP " + strconv.Itoa(resp.StatusCode), retryable, nil
 }
 

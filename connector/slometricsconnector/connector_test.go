@@ -50,10 +50,10 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
-// entryTrace is one trace of a server span (the entry) and a client child.
-func entryTrace(td ptrace.Traces, service, route string, id byte, ms int, failed bool) pcommon.TraceID {
+// entryTrace is one trace of the cart service: a server span (the entry) and a client child.
+func entryTrace(td ptrace.Traces, route string, id byte, ms int, failed bool) pcommon.TraceID {
 	rs := td.ResourceSpans().AppendEmpty()
-	rs.Resource().Attributes().PutStr("service.name", service)
+	rs.Resource().Attributes().PutStr("service.name", "cart")
 	spans := rs.ScopeSpans().AppendEmpty().Spans()
 	tid := pcommon.TraceID{id, 1}
 	start := time.Unix(1700000000, 0)
@@ -99,11 +99,11 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	}
 
 	td := ptrace.NewTraces()
-	kept := entryTrace(td, "cart", "GET /cart", 1, 50, false)
-	dropped := entryTrace(td, "cart", "GET /cart", 2, 60, false)
-	pending := entryTrace(td, "cart", "GET /cart", 3, 500, false)
-	unknown := entryTrace(td, "cart", "GET /cart", 4, 2000, false)
-	failedKept := entryTrace(td, "cart", "POST /cart", 5, 20, true)
+	kept := entryTrace(td, "GET /cart", 1, 50, false)
+	dropped := entryTrace(td, "GET /cart", 2, 60, false)
+	pending := entryTrace(td, "GET /cart", 3, 500, false)
+	unknown := entryTrace(td, "GET /cart", 4, 2000, false)
+	failedKept := entryTrace(td, "POST /cart", 5, 20, true)
 	reg.Set(kept, tracedecisionextension.Kept)
 	reg.Set(dropped, tracedecisionextension.Dropped)
 	reg.Set(pending, tracedecisionextension.Pending)
@@ -139,7 +139,7 @@ func TestExactCountsAndExemplarsOnlyOfKeptTraces(t *testing.T) {
 	}
 	// A newer kept trace in a bucket replaces the bucket's exemplar.
 	td = ptrace.NewTraces()
-	newer := entryTrace(td, "cart", "GET /cart", 6, 40, false)
+	newer := entryTrace(td, "GET /cart", 6, 40, false)
 	reg.Set(newer, tracedecisionextension.Kept)
 	if err := c.ConsumeTraces(context.Background(), td); err != nil {
 		t.Fatal(err)
@@ -241,7 +241,7 @@ func TestTenantsKeepTheirOwnSeries(t *testing.T) {
 	defer func() { _ = c.Shutdown(context.Background()) }()
 	td := ptrace.NewTraces()
 	for i, tenant := range []string{"team-a", "team-b", "team-a"} {
-		entryTrace(td, "cart", "GET /cart", byte(i+1), 10, false)
+		entryTrace(td, "GET /cart", byte(i+1), 10, false)
 		td.ResourceSpans().At(i).Resource().Attributes().PutStr("tenant.id", tenant)
 	}
 	if err := c.ConsumeTraces(context.Background(), td); err != nil {

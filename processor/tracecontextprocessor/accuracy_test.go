@@ -78,7 +78,7 @@ func TestAccuracyNezhaLogs(t *testing.T) {
 	assert.Equal(t, map[string]int64{
 		"records_seen":                      int64(len(want)),
 		"records_extracted{key_value,body}": int64(len(want)),
-	}, counters(t, tel), "no id is rejected")
+	}, counters(tel), "no id is rejected")
 }
 
 // TestAccuracyNezhaRemoveFromBody checks that remove_from_body deletes exactly the
@@ -151,7 +151,7 @@ func TestAccuracyHotROD(t *testing.T) {
 	assert.Equal(t, map[string]int64{
 		"records_seen":                      int64(len(carriesID)),
 		"records_extracted{key_value,body}": int64(withID),
-	}, counters(t, tel), "no id is rejected")
+	}, counters(tel), "no id is rejected")
 }
 
 func forEachRecord(logs plog.Logs, fn func(plog.LogRecord)) {

@@ -54,5 +54,5 @@ func TestWorkedExample(t *testing.T) {
 		"records_extracted{datadog,attributes}": 1,
 		"records_extracted{jaeger,body}":        1,
 		"ids_malformed{trace_id,all_zero}":      1,
-	}, counters(t, tel))
+	}, counters(tel))
 }

@@ -43,7 +43,7 @@ func mustSpanID(t testing.TB, s string) pcommon.SpanID {
 }
 
 // counters reads the processor's counters as "name{attr=value,...}" -> value.
-func counters(t *testing.T, tel *componenttest.Telemetry) map[string]int64 {
+func counters(tel *componenttest.Telemetry) map[string]int64 {
 	out := map[string]int64{}
 	for _, name := range []string{"records_seen", "records_extracted", "records_already_set", "ids_malformed"} {
 		m, err := tel.GetMetric("otelcol_processor_trace_context_" + name)
@@ -239,7 +239,7 @@ func TestProcessRecord(t *testing.T) {
 				tt.wantAttrs = map[string]any{}
 			}
 			assert.Equal(t, tt.wantAttrs, lr.Attributes().AsRaw(), "attributes")
-			assert.Equal(t, tt.counts, counters(t, tel))
+			assert.Equal(t, tt.counts, counters(tel))
 		})
 	}
 }
@@ -268,7 +268,7 @@ func TestTelemetryAcrossBatch(t *testing.T) {
 	metadatatest.AssertEqualProcessorTraceContextIdsMalformed(t, tel, []metricdata.DataPoint[int64]{
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("id", "trace_id"), attribute.String("reason", "not_hex"))},
 	}, metricdatatest.IgnoreTimestamp())
-	assert.Equal(t, int64(2), counters(t, tel)["records_extracted{jaeger,body}"])
+	assert.Equal(t, int64(2), counters(tel)["records_extracted{jaeger,body}"])
 }
 
 func TestSampledFlagCleared(t *testing.T) {

@@ -41,9 +41,10 @@ func shopTraffic(t *testing.T, cfg Config, slowShare float64) (*Engine, map[stri
 	return e, kept
 }
 
-func probabilityOf(s Snapshot, route string, outcome Outcome) float64 {
+// normalProbability is the sampling probability of route's stratum of traces that broke no objective.
+func normalProbability(s Snapshot, route string) float64 {
 	for _, st := range s.Strata {
-		if st.Route == route && st.Outcome == outcome {
+		if st.Route == route && st.Outcome == OutcomeOK {
 			return st.Probability
 		}
 	}
@@ -63,8 +64,8 @@ func TestFastBurnGivesTheRouteMoreNormalTraces(t *testing.T) {
 	assert.Greater(t, burningState.Objectives[0].ShortBurnRate, cfg.BurnRate.Threshold)
 	assert.False(t, calmState.Objectives[0].BurningFast)
 
-	calmRatio := probabilityOf(calmState, "GET /checkout", OutcomeOK) / probabilityOf(calmState, "GET /home", OutcomeOK)
-	burningRatio := probabilityOf(burningState, "GET /checkout", OutcomeOK) / probabilityOf(burningState, "GET /home", OutcomeOK)
+	calmRatio := normalProbability(calmState, "GET /checkout") / normalProbability(calmState, "GET /home")
+	burningRatio := normalProbability(burningState, "GET /checkout") / normalProbability(burningState, "GET /home")
 	assert.Greater(t, burningRatio, 2*calmRatio, "normal checkout traces are boosted while checkout burns fast")
 }
 

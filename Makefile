@@ -9,7 +9,7 @@ BACKENDS_DIR ?= $(CURDIR)/.cache/backends
 export BACKENDS_DIR
 FUZZTIME     ?= 10s
 
-.PHONY: all build generate run test unit e2e bench fuzz lint recording bench-replay backends-install backends-up backends-down clean
+.PHONY: all build generate run test unit e2e e2e-race bench fuzz lint recording bench-replay backends-install backends-up backends-down clean
 
 all: build
 
@@ -56,11 +56,21 @@ run: build
 test: lint unit fuzz e2e
 
 unit:
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 	cd test/headsampling/idlcheck && $(GO) test -count=1 ./...
 
 e2e: build backends-install
 	$(GO) test -tags e2e -count=1 -timeout 50m -v ./test/e2e/...
+
+## e2e-race: the end-to-end tests against a collector built with the race detector (bin/tailwise-race);
+## fails on a race with a frame in Tailwise's code, lists those in upstream modules. The overload
+## test is left out: it measures throughput and memory, which the race detector multiplies.
+e2e-race: build backends-install
+	cd cmd/tailwise && $(GO) build -race -trimpath -o $(CURDIR)/bin/tailwise-race .
+	@rm -rf .cache/race && mkdir -p .cache/race
+	TAILWISE_BIN=$(CURDIR)/bin/tailwise-race GORACE=log_path=$(CURDIR)/.cache/race/report \
+	  $(GO) test -tags e2e -count=1 -timeout 90m -skip '^TestGatewayOverload$$' -v ./test/e2e/...
+	@bash test/racecheck.sh .cache/race
 
 ## bench: Go benchmarks of our components (compare runs with benchstat)
 bench:

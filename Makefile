@@ -65,7 +65,8 @@ e2e: build backends-install
 ## e2e-race: the end-to-end tests against a collector built with the race detector (bin/tailwise-race);
 ## fails on a race with a frame in Tailwise's code, lists those in upstream modules. The overload
 ## test is left out: it measures throughput and memory, which the race detector multiplies.
-e2e-race: build backends-install
+e2e-race: cmd/tailwise/components.go backends-install
+	$(GO) build -trimpath -o bin/tailctl ./cmd/tailctl
 	cd cmd/tailwise && $(GO) build -race -trimpath -o $(CURDIR)/bin/tailwise-race .
 	@rm -rf .cache/race && mkdir -p .cache/race
 	TAILWISE_BIN=$(CURDIR)/bin/tailwise-race GORACE=log_path=$(CURDIR)/.cache/race/report \

@@ -10,23 +10,15 @@ import (
 	"time"
 )
 
-// ProcessCPU is the CPU time the process has used so far, user and system.
-func ProcessCPU() (time.Duration, error) {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0, err
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), nil
-}
-
-// CPU is ProcessCPU for a benchmark, which it fails if the time cannot be read.
+// CPU is the CPU time the process has used so far, user and system; it fails the benchmark
+// if the time cannot be read.
 func CPU(tb testing.TB) time.Duration {
 	tb.Helper()
-	cpu, err := ProcessCPU()
-	if err != nil {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		tb.Fatal(err)
 	}
-	return cpu
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // Send calls send for every n in [0, count) from senders goroutines, sender s taking s,

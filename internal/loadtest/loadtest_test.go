@@ -7,20 +7,13 @@ import (
 	"time"
 )
 
-func TestProcessCPUCountsWork(t *testing.T) {
-	before, err := ProcessCPU()
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestCPUCountsWork(t *testing.T) {
+	before := CPU(t)
 	x := 0
 	for deadline := time.Now().Add(50 * time.Millisecond); time.Now().Before(deadline); {
 		x++
 	}
-	after, err := ProcessCPU()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if used := after - before; used < 20*time.Millisecond {
+	if used := CPU(t) - before; used < 20*time.Millisecond {
 		t.Fatalf("%v of CPU for 50 ms of spinning (%d rounds)", used, x)
 	}
 }
